@@ -1,0 +1,55 @@
+"""Exceptions raised by landkit.
+
+Every landkit error is also a :class:`ValueError`, so callers that already
+catch ``ValueError`` keep working. A message names the layer, the column, the
+offending ids (the first few and a count) and the fix.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+__all__ = [
+    "CRSError",
+    "GeometryError",
+    "InputError",
+    "LandkitError",
+    "SchemaError",
+    "describe_ids",
+]
+
+
+class LandkitError(ValueError):
+    """Base class of every error landkit raises on bad input."""
+
+
+class SchemaError(LandkitError):
+    """A layer or table lacks a column, or holds values of the wrong kind."""
+
+
+class CRSError(LandkitError):
+    """A layer has no coordinate reference system, or one that cannot be used."""
+
+
+class GeometryError(LandkitError):
+    """Geometries are missing, empty, of the wrong type, or cannot be repaired."""
+
+
+class InputError(LandkitError):
+    """An argument or a file is unusable (unknown option, unreadable file)."""
+
+
+def describe_ids(ids: Iterable[object], *, first: int = 5) -> str:
+    """Return the first few ids and how many there are, for error messages.
+
+    Examples
+    --------
+    >>> describe_ids(["P1", "P2"])
+    'P1, P2 (2 in all)'
+    >>> describe_ids(range(8), first=3)
+    '0, 1, 2, … (8 in all)'
+    """
+    ids = list(ids)
+    shown = ", ".join(str(i) for i in ids[:first])
+    more = ", …" if len(ids) > first else ""
+    return f"{shown}{more} ({len(ids)} in all)"

@@ -1,0 +1,538 @@
+"""Reading and writing layers and tables.
+
+Formats: GeoPackage (the default for results), GeoParquet, Shapefile and
+GeoJSON for layers; CSV and XLSX (and GeoPackage attribute tables) for tables.
+
+Shapefile text follows the ``.cpg`` file when there is one; without one,
+strict UTF-8 is tried first, then GB18030 (which covers GBK), else the read
+fails and asks for ``encoding=``. The encoding used is recorded in
+``attrs["landkit_source"]``.
+
+Every file landkit writes is written whole under a temporary name in the
+target folder and then renamed onto the target, so a reader never sees half a
+file and a failed run leaves the old file as it was. Adding a layer to an
+existing GeoPackage copies it, adds the layer to the copy and renames the copy.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+import os
+import shutil
+import tempfile
+import uuid
+import warnings
+from collections.abc import Iterator, Mapping
+from importlib import resources
+from pathlib import Path
+
+import geopandas as gpd
+import pandas as pd
+import pyogrio
+import pyproj
+
+from . import crs as lkcrs
+from .errors import CRSError, InputError
+from .provenance import KEY as PROVENANCE_KEY
+from .provenance import provenance_frame
+from .schema import prepare_layer
+
+__all__ = [
+    "atomic_path",
+    "read_layer",
+    "read_table",
+    "sample_data_path",
+    "write_layer",
+    "write_layers",
+    "write_table",
+]
+
+logger = logging.getLogger(__name__)
+
+_LAYER_SUFFIXES = {".gpkg", ".parquet", ".geoparquet", ".shp", ".geojson", ".json"}
+_TABLE_SUFFIXES = {".csv", ".xlsx", ".xlsm", ".gpkg"}
+
+
+# ------------------------------------------------------------------ sample data
+
+
+def sample_data_path(name: str = "kunming") -> Path:
+    """Path of a bundled sample GeoPackage; its rasters sit beside it.
+
+    Examples
+    --------
+    >>> path = sample_data_path()
+    >>> path.name, (path.parent / "builtup_2025.tif").exists()
+    ('kunming.gpkg', True)
+    """
+    folder = resources.files("landkit.sample_data")
+    path = Path(str(folder / f"{name}.gpkg"))
+    if not path.is_file():
+        names = sorted(p.name[:-5] for p in Path(str(folder)).glob("*.gpkg"))
+        msg = f"no sample named {name!r}; samples: {', '.join(names) or 'none installed'}"
+        raise InputError(msg)
+    return path
+
+
+# ---------------------------------------------------------------------- reading
+
+
+def _is_database(source) -> bool:
+    return isinstance(source, str) and source.startswith(("postgresql://", "postgresql+psycopg://", "postgres://"))
+
+
+def _existing(source) -> Path:
+    path = Path(source)
+    if not path.exists():
+        raise InputError(f"{path}: no such file. Fix: check the path.")
+    return path
+
+
+def _pick_layer(path: Path, layer: str | None, kind: str | None, *, spatial: bool) -> str | None:
+    if layer is not None or path.suffix.lower() != ".gpkg":
+        return layer
+    infos = pyogrio.list_layers(path)
+    names = [str(n) for n, geom in infos if (geom is not None) == spatial and n != PROVENANCE_KEY]
+    if kind in names:
+        return kind
+    if len(names) == 1:
+        return names[0]
+    what = "layers" if spatial else "tables"
+    msg = f"{path}: holds several {what} ({', '.join(names)}). Fix: name one with layer=."
+    raise InputError(msg)
+
+
+def _shapefile_encoding(path: Path, encoding: str | None) -> tuple[gpd.GeoDataFrame, str]:
+    if encoding is not None:
+        return pyogrio.read_dataframe(path, encoding=encoding), encoding
+    cpg = path.with_suffix(".cpg")
+    if not cpg.exists():
+        cpg = path.with_suffix(".CPG")
+    if cpg.exists():
+        declared = cpg.read_text(encoding="ascii", errors="replace").strip() or "UTF-8"
+        return pyogrio.read_dataframe(path), declared
+    for candidate in ("utf-8", "gb18030"):
+        try:
+            with warnings.catch_warnings(record=True) as caught:
+                warnings.simplefilter("always")
+                gdf = pyogrio.read_dataframe(path, encoding=candidate)
+        except (UnicodeDecodeError, pyogrio.errors.DataSourceError, pyogrio.errors.DataLayerError):
+            continue
+        if not any("converted correctly" in str(w.message) for w in caught):
+            logger.info("%s: read the attribute text as %s (no .cpg file)", path, candidate)
+            return gdf, candidate
+    msg = (
+        f"{path}: the attribute text is neither UTF-8 nor GBK/GB18030 and there is no .cpg file. "
+        f"Fix: pass encoding= (e.g. encoding='big5')."
+    )
+    raise InputError(msg)
+
+
+def _crs_hint(gdf: gpd.GeoDataFrame) -> str:
+    if gdf.empty or gdf.geometry.isna().all():
+        return "e.g. crs='EPSG:4543'"
+    minx, miny, maxx, maxy = gdf.total_bounds
+    guess = lkcrs.zone_crs_from_eastings([minx, maxx])
+    if guess is not None and 1_000_000 < miny < 6_000_000:
+        return f"the eastings carry a zone prefix, e.g. crs='EPSG:{guess.to_epsg()}'"
+    if minx >= -180 and maxx <= 180 and miny >= -90 and maxy <= 90:
+        return (
+            "the coordinates are degrees: crs='EPSG:4490' (CGCS2000), or crs='gcj02' / "
+            "crs='bd09' for Amap / Baidu coordinates"
+        )
+    return "e.g. crs='EPSG:4543' (CGCS2000 3-degree zone, CM 102°E)"
+
+
+def _apply_crs(gdf: gpd.GeoDataFrame, crs, where: str) -> tuple[gpd.GeoDataFrame, str | None]:
+    declared = str(crs).lower() if crs is not None else None
+    if declared in ("gcj02", "gcj-02", "bd09", "bd-09"):
+        if gdf.crs is not None and not pyproj.CRS(gdf.crs).is_geographic:
+            msg = f"{where}: crs={crs!r} declares lon/lat, but the layer is in {gdf.crs}."
+            raise CRSError(msg)
+        lonlat = gdf.set_crs(4326, allow_override=True)
+        converted = (
+            lkcrs.from_gcj02(lonlat) if declared.startswith("gcj") else lkcrs.from_bd09(lonlat)
+        )
+        return converted, converted.attrs["coordinate_conversion"]
+    if crs is not None:
+        return gdf.set_crs(crs, allow_override=True), None
+    if gdf.crs is None:
+        msg = f"{where}: the layer has no coordinate reference system. Fix: pass crs= ({_crs_hint(gdf)})."
+        raise CRSError(msg)
+    if pyproj.CRS(gdf.crs).is_geographic and not gdf.geometry.isna().all():
+        minx, miny, maxx, maxy = gdf.total_bounds
+        if minx < -180 or maxx > 360 or miny < -90 or maxy > 90:
+            msg = (
+                f"{where}: the CRS says degrees ({gdf.crs.to_string()}) but the coordinates are not "
+                f"degrees. Fix: pass the real crs= ({_crs_hint(gdf.set_crs(None, allow_override=True))})."
+            )
+            raise CRSError(msg)
+    return gdf, None
+
+
+def read_layer(
+    source,
+    layer: str | None = None,
+    *,
+    kind: str | None = None,
+    encoding: str | None = None,
+    crs=None,
+    sql: str | None = None,
+) -> gpd.GeoDataFrame:
+    """Read a layer from a GeoPackage, GeoParquet, Shapefile or GeoJSON file, or PostGIS.
+
+    Parameters
+    ----------
+    source : str or Path
+        The file.
+    layer : str, optional
+        The layer of a GeoPackage; without it, the layer named like ``kind``
+        or the only spatial layer.
+    kind : str, optional
+        A layer kind of :mod:`landkit.schema` (``"parcels"`` …): column
+        aliases are mapped and values parsed.
+    encoding : str, optional
+        Shapefile text encoding, overriding the ``.cpg`` file and detection.
+    crs : optional
+        The CRS of a layer that has none (anything pyproj accepts), or
+        ``"gcj02"`` / ``"bd09"`` to declare Amap / Baidu lon/lat, which is
+        converted to CGCS2000 (EPSG:4490).
+    sql : str, optional
+        For a ``postgresql://`` source only: a query to read instead of the
+        table ``layer`` (needs the ``landkit[postgis]`` extra).
+
+    Returns
+    -------
+    GeoDataFrame
+        With ``attrs["landkit_source"]`` recording the path, layer, encoding
+        and any coordinate conversion.
+
+    Examples
+    --------
+    >>> import landkit as lk
+    >>> parks = lk.read_layer(lk.sample_data_path(), "parks")
+    >>> parks.crs.to_epsg(), "park_id" in parks.columns
+    (4543, True)
+    """
+    if _is_database(source):
+        from .postgis import read_postgis
+
+        gdf = read_postgis(str(source), layer, sql=sql, crs=crs)
+        return prepare_layer(gdf, kind, layer=gdf.attrs["landkit_source"]["layer"]) if kind else gdf
+    if sql is not None:
+        raise InputError("sql= applies to postgresql:// sources only")
+    path = _existing(source)
+    suffix = path.suffix.lower()
+    if suffix not in _LAYER_SUFFIXES:
+        msg = f"{path}: cannot read '{suffix}' files as layers. Fix: use one of {sorted(_LAYER_SUFFIXES)}."
+        raise InputError(msg)
+    name = _pick_layer(path, layer, kind, spatial=True)
+    used_encoding = None
+    try:
+        if suffix in (".parquet", ".geoparquet"):
+            gdf = gpd.read_parquet(path)
+        elif suffix == ".shp":
+            gdf, used_encoding = _shapefile_encoding(path, encoding)
+        else:
+            gdf = pyogrio.read_dataframe(path, layer=name, encoding=encoding)
+    except (pyogrio.errors.DataSourceError, pyogrio.errors.DataLayerError) as err:
+        msg = f"{path}{f' layer {name}' if name else ''}: cannot be read ({err}). Fix: check the file and layer name."
+        raise InputError(msg) from err
+    where = f"{path}{f' (layer {name})' if name else ''}"
+    gdf, conversion = _apply_crs(gdf, crs, where)
+    if kind is not None:
+        gdf = prepare_layer(gdf, kind, layer=where)
+    gdf.attrs["landkit_source"] = {
+        "path": str(path),
+        "layer": name,
+        "encoding": used_encoding,
+        "crs": gdf.crs.to_string() if gdf.crs is not None else None,
+        "conversion": conversion,
+    }
+    return gdf
+
+
+def _read_csv(path: Path) -> tuple[pd.DataFrame, str]:
+    for candidate in ("utf-8-sig", "gb18030"):
+        try:
+            return pd.read_csv(
+                path, dtype=str, keep_default_na=False, encoding=candidate
+            ), candidate
+        except UnicodeDecodeError:
+            continue
+    msg = f"{path}: the CSV text is neither UTF-8 nor GBK/GB18030. Fix: save it as UTF-8."
+    raise InputError(msg)
+
+
+def _numeric_where_possible(table: pd.DataFrame, known: set[str]) -> pd.DataFrame:
+    out = table.copy()
+    for column in out.columns:
+        if column in known or not (
+            pd.api.types.is_object_dtype(out[column]) or pd.api.types.is_string_dtype(out[column])
+        ):
+            continue
+        text = out[column].astype("string").str.strip()
+        empty = text.isna() | (text == "")
+        numbers = pd.to_numeric(text.where(~empty), errors="coerce")
+        if (~empty).any() and numbers[~empty].notna().all():
+            out[column] = numbers.astype(float)
+        else:
+            out[column] = out[column].where(~empty, None)
+    return out
+
+
+def read_table(source, sheet: str | int | None = None, *, kind: str | None = None) -> pd.DataFrame:
+    """Read a register or table from CSV, XLSX or a GeoPackage attribute table.
+
+    CSV text may be UTF-8 (with or without BOM) or GBK/GB18030. Columns that a
+    ``kind`` defines are parsed by its type (dates as dates, codes as text);
+    other columns become numbers when every non-empty cell is a number.
+
+    Examples
+    --------
+    >>> import landkit as lk
+    >>> history = lk.read_table(lk.sample_data_path(), "park_history", kind="park_history")
+    >>> {"park_id", "year"} <= set(history.columns)
+    True
+    """
+    path = _existing(source)
+    suffix = path.suffix.lower()
+    encoding = None
+    if suffix == ".csv":
+        table, encoding = _read_csv(path)
+    elif suffix in (".xlsx", ".xlsm"):
+        table = pd.read_excel(path, sheet_name=0 if sheet is None else sheet, engine="openpyxl")
+    elif suffix == ".gpkg":
+        name = _pick_layer(path, sheet, kind, spatial=False)
+        table = pyogrio.read_dataframe(path, layer=name, read_geometry=False)
+        sheet = name
+    else:
+        msg = f"{path}: cannot read '{suffix}' files as tables. Fix: use CSV or XLSX."
+        raise InputError(msg)
+    table = pd.DataFrame(table)
+    known = set()
+    if kind is not None:
+        table = prepare_layer(table, kind, layer=str(path))
+        from .schema import _spec
+
+        known = set(_spec(kind)["column"])
+    table = _numeric_where_possible(table, known)
+    table.attrs["landkit_source"] = {"path": str(path), "layer": sheet, "encoding": encoding}
+    return table
+
+
+# ---------------------------------------------------------------------- writing
+
+
+@contextlib.contextmanager
+def atomic_path(target) -> Iterator[Path]:
+    """A temporary path beside ``target`` that replaces it when the block succeeds.
+
+    On an exception the temporary file is removed and ``target`` is untouched.
+
+    Examples
+    --------
+    >>> import tempfile, pathlib
+    >>> folder = pathlib.Path(tempfile.mkdtemp())
+    >>> with atomic_path(folder / "a.txt") as tmp:
+    ...     _ = tmp.write_text("done")
+    >>> (folder / "a.txt").read_text()
+    'done'
+    """
+    target = Path(target)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    tmp = target.with_name(f".{target.stem}.{uuid.uuid4().hex[:8]}.tmp{target.suffix}")
+    try:
+        yield tmp
+        os.replace(tmp, target)
+    finally:
+        if tmp.exists():
+            tmp.unlink()
+
+
+def _for_ogr(frame: pd.DataFrame) -> pd.DataFrame:
+    """Columns in types every OGR driver writes: nullable booleans and odd objects as text/float."""
+    out = frame.copy()
+    out.attrs = {}
+    for column in out.columns:
+        if column == getattr(out, "_geometry_column_name", None):
+            continue
+        series = out[column]
+        if isinstance(series.dtype, pd.BooleanDtype) or (
+            pd.api.types.is_object_dtype(series) and series.map(lambda v: isinstance(v, bool)).any()
+        ):
+            out[column] = series.map(
+                lambda v: None if v is None or v is pd.NA else str(bool(v)).lower()
+            )
+        elif isinstance(series.dtype, pd.Int64Dtype | pd.Float64Dtype):
+            out[column] = series.astype(float)
+        elif pd.api.types.is_object_dtype(series) or isinstance(series.dtype, pd.StringDtype):
+            out[column] = series.map(
+                lambda v: (
+                    None if v is None or v is pd.NA or (isinstance(v, float) and v != v) else str(v)
+                )
+            ).astype(object)
+    return out
+
+
+def _suffix(target: Path) -> str:
+    suffix = target.suffix.lower()
+    if suffix not in _LAYER_SUFFIXES:
+        msg = (
+            f"{target}: cannot write '{suffix}' files. Fix: use .gpkg, .parquet, .shp or .geojson."
+        )
+        raise InputError(msg)
+    return suffix
+
+
+def write_layers(
+    layers: Mapping[str, pd.DataFrame],
+    target,
+    *,
+    provenance: Mapping[str, str] | None = None,
+) -> Path:
+    """Write several layers and tables into one GeoPackage, atomically.
+
+    Existing layers of other names in ``target`` are kept (the file is copied,
+    the layers added to the copy, and the copy renamed onto ``target``); a
+    layer of the same name is replaced. DataFrames without geometry become
+    attribute tables. A ``landkit_provenance`` table records, per layer, the
+    given ``provenance`` or the frame's ``attrs["landkit_provenance"]``.
+
+    Examples
+    --------
+    >>> import tempfile, pathlib, landkit as lk
+    >>> parks = lk.read_layer(lk.sample_data_path(), "parks")
+    >>> out = pathlib.Path(tempfile.mkdtemp()) / "out.gpkg"
+    >>> _ = write_layers({"parks": parks}, out, provenance={"note": "copy"})
+    >>> sorted(name for name, _ in pyogrio.list_layers(out))
+    ['landkit_provenance', 'parks']
+    """
+    target = Path(target)
+    if target.suffix.lower() != ".gpkg":
+        raise InputError(f"{target}: several layers can only go into a GeoPackage (.gpkg)")
+    records: dict[str, Mapping[str, str]] = {}
+    with atomic_path(target) as tmp:
+        old = None
+        if target.exists():
+            shutil.copyfile(target, tmp)
+            names = [str(n) for n, _ in pyogrio.list_layers(tmp)]
+            if PROVENANCE_KEY in names:
+                old = pyogrio.read_dataframe(tmp, layer=PROVENANCE_KEY, read_geometry=False)
+        for name, frame in layers.items():
+            if name == PROVENANCE_KEY:
+                raise InputError(f"the layer name {PROVENANCE_KEY!r} is reserved")
+            record = provenance if provenance is not None else frame.attrs.get("landkit_provenance")
+            if record:
+                records[name] = record
+            data = _for_ogr(frame)
+            if not isinstance(data, gpd.GeoDataFrame):
+                data = pd.DataFrame(data)
+            pyogrio.write_dataframe(data, tmp, layer=name, driver="GPKG")
+        if records or old is not None:
+            table = provenance_frame(records)
+            if old is not None:
+                kept = old[~old["layer"].isin(list(layers))]
+                table = pd.concat([kept, table], ignore_index=True)
+            pyogrio.write_dataframe(table, tmp, layer=PROVENANCE_KEY, driver="GPKG")
+    return target
+
+
+def write_layer(gdf: gpd.GeoDataFrame, target, layer: str | None = None) -> Path:
+    """Write one layer atomically to .gpkg (default), .parquet, .shp or .geojson.
+
+    A target without a suffix gets ``.gpkg``. For a GeoPackage, ``layer``
+    defaults to the file's stem and other layers already in the file are kept.
+    Shapefiles are written UTF-8 with a ``.cpg`` file, through a temporary
+    folder.
+    """
+    if _is_database(target):
+        from .postgis import write_postgis
+
+        return write_postgis(gdf, str(target), layer)
+    target = Path(target)
+    if target.suffix == "":
+        target = target.with_suffix(".gpkg")
+    suffix = _suffix(target)
+    if suffix == ".gpkg":
+        return write_layers({layer or target.stem: gdf}, target)
+    if suffix in (".parquet", ".geoparquet"):
+        with atomic_path(target) as tmp:
+            gdf.to_parquet(tmp)
+        return target
+    if suffix == ".shp":
+        long_names = [
+            c for c in gdf.columns if c != gdf.geometry.name and len(str(c).encode()) > 10
+        ]
+        if long_names:
+            renamed = ", ".join(
+                f"{c} → {str(c).encode()[:10].decode(errors='ignore')}" for c in long_names
+            )
+            warnings.warn(
+                f"{target.name}: Shapefile field names hold at most 10 bytes: {renamed}. "
+                f"Write a GeoPackage to keep the names.",
+                stacklevel=2,
+            )
+        target.parent.mkdir(parents=True, exist_ok=True)
+        with tempfile.TemporaryDirectory(dir=target.parent, prefix=".landkit-") as folder:
+            tmp = Path(folder) / target.name
+            with warnings.catch_warnings():
+                warnings.filterwarnings("ignore", message="Normalized/laundered field name")
+                warnings.filterwarnings("ignore", message=".*created as String field")
+                pyogrio.write_dataframe(_for_ogr(gdf), tmp, encoding="UTF-8")
+            for part in Path(folder).iterdir():
+                os.replace(part, target.with_suffix(part.suffix))
+        return target
+    with atomic_path(target) as tmp:
+        pyogrio.write_dataframe(_for_ogr(gdf), tmp, driver="GeoJSON")
+    return target
+
+
+def write_table(tables, target, *, index: bool = False) -> Path:
+    """Write a table (CSV or XLSX) or several sheets (XLSX) atomically.
+
+    Parameters
+    ----------
+    tables : DataFrame or mapping of sheet name → DataFrame
+    target : str or Path
+        ``.csv`` (UTF-8 with BOM, so spreadsheet programs read Chinese) or ``.xlsx``.
+    index : bool
+        Write the index as the first column.
+
+    In workbooks the header row is frozen, numbers stay numbers and dates are
+    dates; a frame's ``attrs["landkit_provenance"]`` adds a ``provenance`` sheet.
+    """
+    target = Path(target)
+    suffix = target.suffix.lower()
+    sheets = dict(tables) if isinstance(tables, Mapping) else {"Sheet1": tables}
+    if suffix == ".csv":
+        if len(sheets) != 1:
+            raise InputError(f"{target}: a CSV file holds one table; use .xlsx for several")
+        with atomic_path(target) as tmp:
+            next(iter(sheets.values())).to_csv(tmp, index=index, encoding="utf-8-sig")
+        return target
+    if suffix != ".xlsx":
+        raise InputError(f"{target}: tables are written as .csv or .xlsx")
+    records = {
+        name: df.attrs["landkit_provenance"]
+        for name, df in sheets.items()
+        if df.attrs.get("landkit_provenance")
+    }
+    with atomic_path(target) as tmp, pd.ExcelWriter(tmp, engine="openpyxl") as writer:
+        for name, frame in sheets.items():
+            plain = pd.DataFrame(frame).drop(columns="geometry", errors="ignore")
+            plain.to_excel(writer, sheet_name=str(name)[:31], index=index)
+            sheet = writer.sheets[str(name)[:31]]
+            sheet.freeze_panes = "B2" if index else "A2"
+            for cells in sheet.columns:
+                width = max(
+                    len(str(c.value)) if c.value is not None else 0 for c in cells[:200]
+                )
+                sheet.column_dimensions[cells[0].column_letter].width = min(
+                    max(10, width * 1.6), 60
+                )
+        if records:
+            provenance_frame(records).to_excel(writer, sheet_name="provenance", index=False)
+            writer.sheets["provenance"].freeze_panes = "A2"
+    return target

@@ -1,0 +1,583 @@
+"""Canonical layers and columns, Chinese/English aliases, value parsing and validation.
+
+The canonical columns of each layer kind, their types and their aliases live in
+``columns.csv`` beside this module; the Chinese display names of every column
+(input and result) live in ``labels.csv``. Both are data: add an alias or a
+label there, not here.
+
+Dates parse from the forms officials write: ``2021-03-05``, ``2021/3/5``,
+``2021.03.05``, ``20210305``, ``2021年3月5日``, ISO date-times, and numeric
+Excel cells (serial day numbers of the 1900 date system, or ``20210305`` as a
+number). Text never parses as an Excel serial. ``2016.02`` and ``2016年2月``
+(year and month) parse to the first day of the month, and a column
+``<name>_precision`` then says ``month`` for those rows and ``day`` for the rest.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import warnings
+from dataclasses import dataclass, field
+from functools import cache
+from importlib import resources
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+import shapely
+
+from .errors import SchemaError, describe_ids
+from .geometry import repair
+
+__all__ = [
+    "KINDS",
+    "id_column",
+    "label",
+    "parse_dates",
+    "prepare_layer",
+    "validate_layer",
+]
+
+_SPATIAL_KINDS = {
+    "parks": ("Polygon", "MultiPolygon"),
+    "parcels": ("Polygon", "MultiPolygon"),
+    "buildings": ("Polygon", "MultiPolygon"),
+    "lines": ("Polygon", "MultiPolygon"),
+    "counties": ("Polygon", "MultiPolygon"),
+    "roads": ("LineString", "MultiLineString", "Polygon", "MultiPolygon"),
+    "rivers": ("LineString", "MultiLineString", "Polygon", "MultiPolygon"),
+}
+_TABLE_KINDS = ("park_history", "enterprises")
+KINDS = (*_SPATIAL_KINDS, *_TABLE_KINDS)
+
+_NUMERIC = {"number", "area", "amount", "count", "int"}
+_NON_NEGATIVE = {"area", "amount", "count"}
+_START_STATUS = {
+    "started": ("started", "已动工", "已开工", "动工", "开工", "是", "true", "yes", "1"),
+    "not_started": ("not_started", "未动工", "未开工", "否", "false", "no", "0"),
+}
+_BOOL = {True: ("true", "yes", "y", "1", "是", "√"), False: ("false", "no", "n", "0", "否", "×")}
+_FIX = {
+    "date": "write dates as 2021-03-05 (2021/3/5, 2021.03.05, 20210305 and 2021年3月5日 also work)",
+    "number": "write plain numbers (no units, no text)",
+    "bool": "write 是/否 or true/false",
+    "start_status": "write started/not_started (已动工/未动工) or leave the cell empty",
+}
+
+
+# ----------------------------------------------------------------- the tables
+
+
+@cache
+def _columns() -> pd.DataFrame:
+    with resources.as_file(resources.files("landkit") / "columns.csv") as path:
+        table = pd.read_csv(path, dtype=str, keep_default_na=False)
+    table["required"] = table["required"] == "true"
+    return table
+
+
+@cache
+def _labels() -> dict[str, str]:
+    with resources.as_file(resources.files("landkit") / "labels.csv") as path:
+        table = pd.read_csv(path, dtype=str, keep_default_na=False)
+    return {
+        row.column: f"{row.label_zh}（{row.unit}）" if row.unit else row.label_zh
+        for row in table.itertuples()
+    }
+
+
+def _spec(kind: str) -> pd.DataFrame:
+    if kind not in KINDS:
+        msg = f"unknown layer kind {kind!r}; kinds: {', '.join(KINDS)}"
+        raise SchemaError(msg)
+    return _columns()[_columns()["kind"] == kind]
+
+
+def id_column(kind: str) -> str | None:
+    """The id column of a layer kind (``parcel_id`` for parcels), or None.
+
+    Examples
+    --------
+    >>> id_column("parcels"), id_column("roads")
+    ('parcel_id', None)
+    """
+    spec = _spec(kind)
+    ids = spec[(spec["dtype"] == "id") & spec["required"]]["column"].tolist()
+    preferred = {"parcels": "parcel_id", "park_history": "park_id"}
+    if kind in preferred:
+        return preferred[kind]
+    return ids[0] if ids else None
+
+
+def label(column: str) -> str:
+    """The Chinese display name of a column, with its unit.
+
+    Examples
+    --------
+    >>> label("area_mu"), label("parcel_id"), label("no_such_column")
+    ('面积（亩）', '宗地编号', 'no_such_column')
+    """
+    return _labels().get(column, column)
+
+
+# -------------------------------------------------------------------- parsing
+
+
+def _norm_name(name: object) -> str:
+    text = str(name).strip().lower()
+    text = re.sub(r"[（(][^）)]*[）)]$", "", text)  # a trailing unit: 总建筑面积（m²）
+    return re.sub(r"\s+", "", text)
+
+
+_DMY = re.compile(r"^(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?$")
+_COMPACT = re.compile(r"^(\d{4})(\d{2})(\d{2})$")
+_ISO_TIME = re.compile(
+    r"^(\d{4})-(\d{2})-(\d{2})[T ]\d{1,2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})?$"
+)
+_YM = re.compile(r"^(\d{4})\s*[-/.年]\s*(\d{1,2})\s*月?$")
+_EXCEL_EPOCH = dt.date(1899, 12, 30)
+
+
+def _parse_date(value: object) -> tuple[dt.date | None, str | None, bool]:
+    """(date, precision, ok) for one cell."""
+    if value is None or value is pd.NaT or (isinstance(value, float) and np.isnan(value)):
+        return None, None, True
+    if isinstance(value, dt.datetime | pd.Timestamp):
+        return value.date(), "day", True
+    if isinstance(value, dt.date):
+        return value, "day", True
+    if isinstance(value, bool | np.bool_):
+        return None, None, False
+    if isinstance(value, int | float | np.integer | np.floating):
+        return _parse_number_date(float(value))
+    text = str(value).strip()
+    if text == "" or text.lower() in ("nan", "nat", "none", "null"):
+        return None, None, True
+    for pattern, precision in (
+        (_DMY, "day"),
+        (_COMPACT, "day"),
+        (_ISO_TIME, "day"),
+        (_YM, "month"),
+    ):
+        match = pattern.match(text)
+        if match:
+            year, month = int(match.group(1)), int(match.group(2))
+            day = int(match.group(3)) if precision == "day" else 1
+            try:
+                return dt.date(year, month, day), precision, True
+            except ValueError:
+                return None, None, False
+    return None, None, False
+
+
+def _parse_number_date(number: float) -> tuple[dt.date | None, str | None, bool]:
+    if not np.isfinite(number):
+        return None, None, True
+    if number.is_integer() and 19000101 <= number <= 29991231:
+        return _parse_date(str(int(number)))
+    if 1900 <= number < 2100 and not number.is_integer():
+        # a year.month number such as 2016.02 (an Excel serial here would be 1905)
+        year, month = int(number), round((number - int(number)) * 100)
+        if 1 <= month <= 12:
+            return dt.date(year, month, 1), "month", True
+        return None, None, False
+    if 1 <= number <= 2958465:
+        return _EXCEL_EPOCH + dt.timedelta(days=int(number)), "day", True
+    return None, None, False
+
+
+def parse_dates(values: pd.Series) -> tuple[pd.Series, pd.Series, pd.Series]:
+    """Parse a column of dates.
+
+    Returns
+    -------
+    dates : Series of ``datetime64`` (midnight), NaT where empty or unparseable
+    precision : Series of ``"day"`` / ``"month"`` / None
+    bad : boolean Series, True where a non-empty cell could not be parsed
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> s = pd.Series(["2021-03-05", "2021/3/5", "2021.03.05", "20210305",
+    ...                "2021年3月5日", 44260, "2016.02", "44260", ""])
+    >>> dates, precision, bad = parse_dates(s)
+    >>> [d.strftime("%Y-%m-%d") if pd.notna(d) else None for d in dates]
+    ['2021-03-05', '2021-03-05', '2021-03-05', '2021-03-05', '2021-03-05', '2021-03-05', '2016-02-01', None, None]
+    >>> precision.tolist()[6], bad.tolist()[7]
+    ('month', True)
+    """
+    parsed = [_parse_date(v) for v in values.tolist()]
+    dates = pd.to_datetime(
+        pd.Series([p[0] for p in parsed], index=values.index, dtype=object), errors="coerce"
+    ).astype("datetime64[ns]")
+    precision = pd.Series([p[1] for p in parsed], index=values.index, dtype=object)
+    bad = pd.Series([not p[2] for p in parsed], index=values.index, dtype=bool)
+    return dates, precision, bad
+
+
+def _parse_numbers(values: pd.Series) -> tuple[pd.Series, pd.Series]:
+    if pd.api.types.is_numeric_dtype(values) and not pd.api.types.is_bool_dtype(values):
+        return values.astype(float), pd.Series(False, index=values.index)
+    text = values.astype("string").str.strip().str.replace(",", "", regex=False)
+    text = text.str.replace("，", "", regex=False)
+    empty = text.isna() | text.isin(["", "nan", "NaN", "None", "null", "-", "—"])
+    numbers = pd.to_numeric(text.where(~empty), errors="coerce").astype(float)
+    return numbers, numbers.isna() & ~empty
+
+
+def _parse_choice(values: pd.Series, choices: dict) -> tuple[pd.Series, pd.Series]:
+    lookup = {
+        str(alias).lower(): canonical for canonical, aliases in choices.items() for alias in aliases
+    }
+    out, bad = [], []
+    for value in values.tolist():
+        if value is None or (isinstance(value, float) and np.isnan(value)) or value is pd.NA:
+            out.append(None)
+            bad.append(False)
+            continue
+        text = str(value).strip().lower()
+        if isinstance(value, float) and value.is_integer():
+            text = str(int(value))
+        if text in ("", "nan", "none"):
+            out.append(None)
+            bad.append(False)
+        elif text in lookup:
+            out.append(lookup[text])
+            bad.append(False)
+        else:
+            out.append(None)
+            bad.append(True)
+    return pd.Series(out, index=values.index, dtype=object), pd.Series(bad, index=values.index)
+
+
+def _parse_code(values: pd.Series, column: str) -> pd.Series:
+    def one(value):
+        if value is None or value is pd.NA or (isinstance(value, float) and np.isnan(value)):
+            return None
+        if isinstance(value, float) and value.is_integer():
+            value = int(value)
+        if isinstance(value, int | np.integer):
+            text = str(int(value))
+            # land-use codes lose their leading zero in spreadsheets: 701 → 0701
+            if column == "land_use" and len(text) % 2 == 1:
+                text = "0" + text
+            return text
+        text = str(value).strip()
+        return text or None
+
+    return pd.Series([one(v) for v in values.tolist()], index=values.index, dtype=object)
+
+
+def _parse_id(values: pd.Series) -> pd.Series:
+    def one(value):
+        if value is None or value is pd.NA or (isinstance(value, float) and np.isnan(value)):
+            return None
+        if isinstance(value, float) and value.is_integer():
+            return str(int(value))
+        text = str(value).strip()
+        return text or None
+
+    return pd.Series([one(v) for v in values.tolist()], index=values.index, dtype=object)
+
+
+# ------------------------------------------------------------------ problems
+
+
+@dataclass
+class _Problems:
+    layer: str
+    kind: str
+    frame: pd.DataFrame
+    items: list[str] = field(default_factory=list)
+
+    def row_ids(self, mask) -> list[object]:
+        mask = np.asarray(mask, dtype=bool)
+        id_col = id_column(self.kind)
+        if id_col and id_col in self.frame.columns:
+            ids = self.frame[id_col].to_numpy(dtype=object)[mask]
+            index = self.frame.index.to_numpy()[mask]
+            return [
+                i if i is not None and not pd.isna(i) else f"row {r}"
+                for i, r in zip(ids, index, strict=True)
+            ]
+        return [f"row {r}" for r in self.frame.index.to_numpy()[mask]]
+
+    def add(self, text: str) -> None:
+        self.items.append(text)
+
+    def raise_if_any(self) -> None:
+        if not self.items:
+            return
+        count = len(self.items)
+        lines = "\n".join(f"  - {item}" for item in self.items)
+        msg = f"{self.layer} ({self.kind}): {count} problem{'s' if count > 1 else ''}:\n{lines}"
+        error = SchemaError(msg)
+        error.problems = list(self.items)
+        raise error
+
+
+def _column_name(column: str) -> str:
+    shown = label(column)
+    return f"'{column}' ({shown})" if shown != column else f"'{column}'"
+
+
+def _rename_aliases(frame: pd.DataFrame, kind: str, problems: _Problems) -> pd.DataFrame:
+    spec = _spec(kind)
+    targets: dict[str, list[str]] = {}
+    canonical = set(spec["column"])
+    lookup = {}
+    for row in spec.itertuples():
+        lookup[_norm_name(row.column)] = row.column
+        for alias in filter(None, row.aliases.split("|")):
+            lookup.setdefault(_norm_name(alias), row.column)
+    geometry_name = frame.geometry.name if isinstance(frame, gpd.GeoDataFrame) else None
+    for col in frame.columns:
+        if col == geometry_name:
+            continue
+        target = col if col in canonical else lookup.get(_norm_name(col))
+        if target is not None:
+            targets.setdefault(target, []).append(col)
+    renames = {}
+    for target, sources in targets.items():
+        if len(sources) > 1:
+            problems.add(
+                f"columns {', '.join(map(repr, sources))} all mean {_column_name(target)}. "
+                f"Fix: keep one of them."
+            )
+        elif sources[0] != target:
+            renames[sources[0]] = target
+    return frame.rename(columns=renames)
+
+
+def _parse_columns(frame: pd.DataFrame, kind: str, problems: _Problems) -> pd.DataFrame:
+    spec = _spec(kind).set_index("column")
+    for column in [c for c in frame.columns if c in spec.index]:
+        dtype = spec.at[column, "dtype"]
+        values = frame[column]
+        if dtype == "date":
+            dates, precision, bad = parse_dates(values)
+            frame[column] = dates
+            if (precision == "month").any():
+                frame[f"{column}_precision"] = precision
+            fix = _FIX["date"]
+            kind_text = "dates"
+        elif dtype in _NUMERIC:
+            numbers, bad = _parse_numbers(values)
+            frame[column] = numbers
+            fix, kind_text = _FIX["number"], "numbers"
+            if dtype in ("int", "count") and not bad.any():
+                fractional = numbers.notna() & (numbers % 1 != 0)
+                if fractional.any():
+                    ids = problems.row_ids(fractional)
+                    problems.add(
+                        f"column {_column_name(column)}: {len(ids)} values are not whole numbers "
+                        f"(ids {describe_ids(ids)}). Fix: write whole numbers."
+                    )
+        elif dtype == "start_status":
+            frame[column], bad = _parse_choice(values, _START_STATUS)
+            fix, kind_text = _FIX["start_status"], "start statuses"
+        elif dtype == "bool":
+            parsed, bad = _parse_choice(values, _BOOL)
+            frame[column] = parsed.astype("boolean")
+            fix, kind_text = _FIX["bool"], "yes/no values"
+        elif dtype == "code":
+            frame[column] = _parse_code(values, column)
+            continue
+        elif dtype == "id":
+            frame[column] = _parse_id(values)
+            continue
+        else:
+            continue
+        if bad.any():
+            ids = problems.row_ids(bad)
+            examples = ", ".join(repr(str(v)) for v in values[bad.to_numpy()].head(3).tolist())
+            problems.add(
+                f"column {_column_name(column)}: {len(ids)} values are not {kind_text} "
+                f"(ids {describe_ids(ids)}; e.g. {examples}). Fix: {fix}."
+            )
+    return frame
+
+
+def _check_required(frame: pd.DataFrame, columns, problems: _Problems) -> None:
+    missing = [c for c in columns if c not in frame.columns]
+    if missing:
+        names = ", ".join(_column_name(c) for c in missing)
+        problems.add(
+            f"missing column{'s' if len(missing) > 1 else ''} {names}. Fix: add "
+            f"{'them' if len(missing) > 1 else 'it'} (Chinese names such as "
+            f"{label(missing[0])} are recognised)."
+        )
+
+
+def _normalise(frame, kind: str, *, required, layer: str | None) -> tuple[pd.DataFrame, _Problems]:
+    if not isinstance(frame, pd.DataFrame):
+        msg = f"{layer or kind}: expected a (Geo)DataFrame, got {type(frame).__name__}"
+        raise SchemaError(msg)
+    out = frame.copy()
+    problems = _Problems(layer or kind, kind, out)
+    out = _rename_aliases(out, kind, problems)
+    problems.frame = out
+    _check_required(out, required, problems)
+    out = _parse_columns(out, kind, problems)
+    problems.frame = out
+    out.attrs = dict(frame.attrs)
+    return out, problems
+
+
+def prepare_layer(
+    frame: pd.DataFrame, kind: str, *, required=(), layer: str | None = None
+) -> pd.DataFrame:
+    """A normalised copy of a layer or table for analysis.
+
+    Aliases become canonical columns, dates become ``datetime64``, numbers
+    become floats, codes and ids become text. The columns in ``required`` must
+    be present. Missing or empty geometries are kept (each analysis gives such
+    rows a status of their own). Raises one :class:`SchemaError` listing every
+    problem found.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> table = pd.DataFrame({"宗地编号": ["P1"], "园区编号": ["K1"], "约定动工日期": ["2021年3月5日"]})
+    >>> prepare_layer(table, "parcels").dtypes.astype(str).to_dict()
+    {'parcel_id': 'object', 'park_id': 'object', 'agreed_start_date': 'datetime64[ns]'}
+    """
+    out, problems = _normalise(frame, kind, required=required, layer=layer)
+    problems.raise_if_any()
+    return out
+
+
+def validate_layer(
+    gdf: pd.DataFrame, kind: str, *, strict: bool = False, layer: str | None = None
+) -> pd.DataFrame:
+    """Validate a layer or table and return a normalised copy.
+
+    Every problem is collected and reported in one :class:`SchemaError`:
+    missing required columns, duplicate ids, values that are not dates,
+    numbers or yes/no, negative areas or amounts, missing or empty
+    geometries, geometries of the wrong type, a missing CRS. Invalid
+    geometries are repaired with a warning (``strict=True`` makes them
+    errors too).
+
+    Parameters
+    ----------
+    gdf : GeoDataFrame or DataFrame
+        The layer (a DataFrame for the table kinds).
+    kind : str
+        One of :data:`KINDS`.
+    strict : bool
+        Treat invalid geometries as errors instead of repairing them.
+    layer : str, optional
+        The name used in messages (default: ``kind``).
+
+    Examples
+    --------
+    >>> import landkit as lk
+    >>> parcels = lk.read_layer(lk.sample_data_path(), "parcels")
+    >>> import warnings
+    >>> with warnings.catch_warnings(record=True):
+    ...     checked = validate_layer(parcels, "parcels")
+    >>> len(checked) == len(parcels)
+    True
+    """
+    spec = _spec(kind)
+    required = spec[spec["required"]]["column"].tolist()
+    out, problems = _normalise(gdf, kind, required=required, layer=layer)
+    id_col = id_column(kind)
+    if id_col in out.columns and kind != "park_history":
+        ids = out[id_col]
+        empty = ids.isna()
+        if empty.any():
+            problems.add(
+                f"column {_column_name(id_col)}: {int(empty.sum())} rows have no id "
+                f"(rows {describe_ids(out.index[empty.to_numpy()])}). Fix: fill in every id."
+            )
+        dup = ids.duplicated(keep=False) & ~empty
+        if dup.any():
+            problems.add(
+                f"column {_column_name(id_col)}: duplicate ids {describe_ids(sorted(set(ids[dup])))}. "
+                f"Fix: give every row its own {id_col}."
+            )
+    if kind == "park_history" and {"park_id", "year"} <= set(out.columns):
+        dup = out.duplicated(["park_id", "year"], keep=False)
+        if dup.any():
+            pairs = sorted(
+                {f"{p}/{y}" for p, y in out.loc[dup, ["park_id", "year"]].itertuples(index=False)}
+            )
+            problems.add(
+                f"columns 'park_id' and 'year': {len(pairs)} park-years appear more than once "
+                f"({describe_ids(pairs)}). Fix: keep one row per park and year."
+            )
+    for column in spec[spec["dtype"].isin(sorted(_NON_NEGATIVE))]["column"]:
+        if column in out.columns and pd.api.types.is_numeric_dtype(out[column]):
+            negative = (out[column] < 0).fillna(False).to_numpy()
+            if negative.any():
+                ids = problems.row_ids(negative)
+                problems.add(
+                    f"column {_column_name(column)}: {len(ids)} negative values (ids "
+                    f"{describe_ids(ids)}). Fix: areas and amounts cannot be negative."
+                )
+    if kind in _SPATIAL_KINDS:
+        out = _validate_geometry(out, kind, strict=strict, problems=problems)
+    problems.raise_if_any()
+    return out
+
+
+def _validate_geometry(out, kind: str, *, strict: bool, problems: _Problems):
+    if not isinstance(out, gpd.GeoDataFrame) or out._geometry_column_name not in out.columns:
+        problems.add("no geometry column. Fix: read the layer with landkit.read_layer.")
+        return out
+    if out.crs is None:
+        problems.add(
+            "the layer has no coordinate reference system. Fix: pass crs= (e.g. 'EPSG:4543')."
+        )
+    geoms = out.geometry.values
+    missing = shapely.is_missing(geoms) | shapely.is_empty(geoms)
+    if missing.any():
+        ids = problems.row_ids(missing)
+        problems.add(
+            f"geometry: {len(ids)} rows have a missing or empty geometry (ids {describe_ids(ids)}). "
+            f"Fix: draw the feature or remove the row."
+        )
+    allowed = _SPATIAL_KINDS[kind]
+    types = np.asarray(shapely.get_type_id(geoms))
+    names = np.array(
+        [
+            "Point",
+            "LineString",
+            "LinearRing",
+            "Polygon",
+            "MultiPoint",
+            "MultiLineString",
+            "MultiPolygon",
+            "GeometryCollection",
+        ],
+        dtype=object,
+    )
+    wrong = ~missing & ~np.isin(names[np.clip(types, 0, 7)], allowed)
+    if wrong.any():
+        ids = problems.row_ids(wrong)
+        found = sorted(set(names[np.clip(types[wrong], 0, 7)]))
+        problems.add(
+            f"geometry: {len(ids)} rows are {', '.join(found)}, expected {' or '.join(allowed)} "
+            f"(ids {describe_ids(ids)}). Fix: give {kind} {allowed[0].lower()} geometries."
+        )
+    invalid = ~missing & ~wrong & ~shapely.is_valid(geoms)
+    if invalid.any():
+        ids = problems.row_ids(invalid)
+        if strict:
+            problems.add(
+                f"geometry: {len(ids)} invalid geometries (ids {describe_ids(ids)}). "
+                f"Fix: repair them (shapely.make_valid) or validate without strict=True."
+            )
+        else:
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore")
+                fixed, _ = repair(out)
+            out = out.set_geometry(fixed)
+            warnings.warn(
+                f"{problems.layer}: repaired {len(ids)} invalid geometries (ids {describe_ids(ids)})",
+                stacklevel=3,
+            )
+    return out

@@ -1,0 +1,190 @@
+import os
+
+import geopandas as gpd
+import pandas as pd
+import pyogrio
+import pytest
+import shapely
+
+import landkit as lk
+from landkit.errors import CRSError, InputError
+
+DISTRICTS = {
+    "五华区",
+    "盘龙区",
+    "官渡区",
+    "西山区",
+    "东川区",
+    "呈贡区",
+    "晋宁区",
+    "富民县",
+    "宜良县",
+    "石林彝族自治县",
+    "嵩明县",
+    "禄劝彝族苗族自治县",
+    "寻甸回族彝族自治县",
+    "安宁市",
+}
+
+
+def test_amap_shapefile_without_prj_needs_a_crs(amap_shp):
+    with pytest.raises(CRSError) as info:
+        lk.read_layer(amap_shp)
+    assert "kunming_districts_amap2020.shp" in str(info.value)
+    assert "gcj02" in str(info.value)
+
+
+def test_amap_shapefile_reads_fourteen_districts_with_chinese_names(amap_shp):
+    gdf = lk.read_layer(amap_shp, crs="gcj02")
+    assert len(gdf) == 14 and set(gdf["name"]) == DISTRICTS
+    assert gdf.crs.to_epsg() == 4490
+    source = gdf.attrs["landkit_source"]
+    assert source["encoding"] == "utf-8" and source["conversion"] == "GCJ-02 → CGCS2000"
+
+
+def test_gbk_copy_without_cpg_reads_the_same_names(amap_shp, tmp_path):
+    original = lk.read_layer(amap_shp, crs="EPSG:4326")
+    pyogrio.write_dataframe(
+        original[["name", "adcode", "geometry"]], tmp_path / "gbk.shp", encoding="GBK"
+    )
+    (tmp_path / "gbk.cpg").unlink()
+    raw = (tmp_path / "gbk.dbf").read_bytes()
+    assert "五华区".encode("gbk") in raw and "五华区".encode() not in raw
+    gbk = lk.read_layer(tmp_path / "gbk.shp")
+    assert gbk["name"].tolist() == original["name"].tolist()
+    assert gbk.attrs["landkit_source"]["encoding"] == "gb18030"
+    assert (
+        lk.read_layer(tmp_path / "gbk.shp", encoding="gbk")["name"].tolist()
+        == original["name"].tolist()
+    )
+
+
+def test_undecodable_text_asks_for_an_encoding(amap_shp, tmp_path):
+    original = lk.read_layer(amap_shp, crs="EPSG:4326")[["name", "geometry"]].head(1)
+    original["name"] = "ok"
+    pyogrio.write_dataframe(original, tmp_path / "odd.shp")
+    (tmp_path / "odd.cpg").unlink()
+    dbf = bytearray((tmp_path / "odd.dbf").read_bytes())
+    start = dbf.index(b"ok")
+    dbf[start : start + 2] = b"\x81\xff"  # invalid in UTF-8 and in GB18030
+    (tmp_path / "odd.dbf").write_bytes(bytes(dbf))
+    with pytest.raises(InputError, match="encoding="):
+        lk.read_layer(tmp_path / "odd.shp")
+
+
+def test_datav_geojson_reads(datav_json):
+    gdf = lk.read_layer(datav_json, crs="gcj02")
+    assert len(gdf) == 14 and set(gdf["name"]) == DISTRICTS
+    assert (gdf.geometry.geom_type == "MultiPolygon").all()
+
+
+def test_two_independent_extracts_agree_on_district_areas(amap_shp, datav_json):
+    amap = lk.read_layer(amap_shp, crs="gcj02").set_index("name")
+    datav = lk.read_layer(datav_json, crs="gcj02").set_index("name")
+    a = lk.crs.measure_area(amap)
+    b = lk.crs.measure_area(datav).reindex(a.index)
+    assert ((a - b).abs() / a).max() < 0.01
+    # every district centroid lies in the 3-degree zone of CM 102E
+    assert [z.to_epsg() for z, _ in lk.crs.area_zones(amap)] == [4543]
+    # Gauss-Krueger plane areas against ellipsoidal areas: within 0.1 % per district
+    ellipsoid = lk.crs.measure_area(amap, area_method="ellipsoid")
+    assert ((a - ellipsoid).abs() / ellipsoid).max() < 0.001
+    # the municipality covers about 21 000 km2
+    assert 20_500 < a.sum() / 1e6 < 21_500
+
+
+def test_prefixed_eastings_get_a_hint(tmp_path):
+    gdf = gpd.GeoDataFrame(
+        {"a": [1]}, geometry=[shapely.box(34_500_000, 2_770_000, 34_500_100, 2_770_100)]
+    )
+    gdf.to_file(tmp_path / "x.geojson")
+    with pytest.raises(CRSError, match="EPSG:4522"):
+        lk.read_layer(tmp_path / "x.geojson")
+
+
+def test_round_trip_gpkg_parquet_shapefile_keeps_text_dates_and_crs(tmp_path):
+    gdf = gpd.GeoDataFrame(
+        {
+            "parcel_id": ["宗地-1", "宗地-2"],
+            "park_id": ["K1", "K1"],
+            "agreed_start_date": pd.to_datetime(["2021-03-05", None]),
+            "floor_area_m2": [1.5, None],
+        },
+        geometry=[shapely.box(0, 0, 10, 10), shapely.box(20, 0, 30, 10)],
+        crs=4543,
+    )
+    for name in ("a.gpkg", "a.parquet", "a.geojson"):
+        path = lk.write_layer(gdf, tmp_path / name)
+        back = lk.read_layer(path, kind="parcels")
+        assert back["parcel_id"].tolist() == ["宗地-1", "宗地-2"]
+        assert back.crs.to_epsg() == 4543
+        assert back["agreed_start_date"].iloc[0] == pd.Timestamp("2021-03-05")
+        assert back.geometry.area.tolist() == [100.0, 100.0]
+    with pytest.warns(UserWarning, match="agreed_start_date → agreed_sta"):
+        lk.write_layer(gdf, tmp_path / "a.shp")
+    back = lk.read_layer(tmp_path / "a.shp", kind="parcels")
+    assert back["parcel_id"].tolist() == ["宗地-1", "宗地-2"] and back.crs.to_epsg() == 4543
+    assert (tmp_path / "a.cpg").read_text().strip().upper().replace("-", "") == "UTF8"
+    assert not [p for p in os.listdir(tmp_path) if ".tmp" in p or p.startswith(".")]
+
+
+def test_adding_a_layer_keeps_the_others_and_records_provenance(tmp_path):
+    a = gpd.GeoDataFrame({"v": [1]}, geometry=[shapely.box(0, 0, 1, 1)], crs=4543)
+    a.attrs["landkit_provenance"] = {"tolerance_m2": "1.0"}
+    target = tmp_path / "out.gpkg"
+    lk.write_layers({"a": a, "summary": pd.DataFrame({"n": [1, 2]})}, target)
+    before = target.stat().st_ino
+    lk.write_layer(a, target, "b")
+    names = sorted(str(n) for n, _ in pyogrio.list_layers(target))
+    assert names == ["a", "b", "landkit_provenance", "summary"]
+    assert target.stat().st_ino != before  # replaced by rename, never edited in place
+    prov = lk.read_table(target, "landkit_provenance")
+    assert set(prov["layer"]) == {"a", "b"}
+    assert lk.read_table(target, "summary")["n"].tolist() == [1, 2]
+
+
+def test_failed_write_leaves_the_old_file(tmp_path):
+    target = tmp_path / "out.gpkg"
+    good = gpd.GeoDataFrame({"v": [1]}, geometry=[shapely.box(0, 0, 1, 1)], crs=4543)
+    lk.write_layer(good, target, "a")
+    content = target.read_bytes()
+    with pytest.raises(InputError):
+        lk.write_layers({"a": good, "landkit_provenance": good}, target)
+    assert target.read_bytes() == content
+    assert sorted(os.listdir(tmp_path)) == ["out.gpkg"]
+
+
+def test_read_table_csv_in_gbk_and_xlsx(tmp_path):
+    table = pd.DataFrame(
+        {
+            "宗地编号": ["P1", "P2"],
+            "园区编号": ["K", "K"],
+            "约定动工日期": ["2021.03.05", "20220101"],
+            "备注": ["甲", "乙"],
+            "面积指标": ["1.5", "2"],
+        }
+    )
+    table.to_csv(tmp_path / "gbk.csv", index=False, encoding="gbk")
+    out = lk.read_table(tmp_path / "gbk.csv", kind="parcels")
+    assert out["agreed_start_date"].tolist() == [
+        pd.Timestamp("2021-03-05"),
+        pd.Timestamp("2022-01-01"),
+    ]
+    assert out["备注"].tolist() == ["甲", "乙"] and out["面积指标"].tolist() == [1.5, 2.0]
+    assert out.attrs["landkit_source"]["encoding"] == "gb18030"
+    lk.write_table({"登记": out}, tmp_path / "t.xlsx")
+    back = lk.read_table(tmp_path / "t.xlsx", kind="parcels")
+    assert back["parcel_id"].tolist() == ["P1", "P2"]
+    assert back["agreed_start_date"].iloc[0] == pd.Timestamp("2021-03-05")
+
+
+def test_unknown_files_and_layers_are_clear_errors(tmp_path):
+    with pytest.raises(InputError, match="no such file"):
+        lk.read_layer(tmp_path / "none.gpkg")
+    (tmp_path / "x.txt").write_text("x")
+    with pytest.raises(InputError, match="cannot read"):
+        lk.read_layer(tmp_path / "x.txt")
+    gdf = gpd.GeoDataFrame({"v": [1]}, geometry=[shapely.box(0, 0, 1, 1)], crs=4543)
+    lk.write_layers({"a": gdf, "b": gdf}, tmp_path / "two.gpkg")
+    with pytest.raises(InputError, match="several layers"):
+        lk.read_layer(tmp_path / "two.gpkg")
