@@ -1,0 +1,427 @@
+"""Zonal statistics: paper cases, rasterstats' expectations and a second method."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+import pytest
+import rasterio
+import rasterio.mask
+import shapely
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from rasterio.transform import Affine
+from shapely.geometry import box
+
+from landkit import raster as lkraster
+from landkit.errors import CRSError, InputError
+from landkit.raster import builtup_fraction, guess_builtup_scale, zonal_stats
+
+DATA = Path(__file__).parent / "data" / "rasterstats"
+ALL_STATS = ("count", "sum", "mean", "min", "max", "std", "range", "nodata")
+NINE = np.arange(1, 10, dtype="float32").reshape(3, 3)  # 1 … 9, row 0 on top
+UNIT = Affine(1, 0, 0, 0, -1, 3)  # covers x 0–3, y 0–3; value 7 is bottom-left
+
+
+def write_raster(path, array, transform=UNIT, *, crs="EPSG:4543", nodata=None, **options):
+    profile = {
+        "driver": "GTiff",
+        "height": array.shape[0],
+        "width": array.shape[1],
+        "count": 1,
+        "dtype": str(array.dtype),
+        "transform": transform,
+        "crs": crs,
+        "nodata": nodata,
+        **options,
+    }
+    with rasterio.open(path, "w", **profile) as dst:
+        dst.write(array, 1)
+    return path
+
+
+def frame(*geoms, crs="EPSG:4543", index=None):
+    return gpd.GeoDataFrame(geometry=list(geoms), crs=crs, index=index)
+
+
+@pytest.fixture
+def nine(tmp_path):
+    return write_raster(tmp_path / "nine.tif", NINE)
+
+
+# --------------------------------------------------------------- paper cases
+
+
+def test_square_on_3x3_under_each_pixel_rule(nine):
+    square = frame(box(0.5, 0.5, 2.5, 2.5))
+    centre = zonal_stats(square, nine, stats=("count", "mean", "min", "max"))
+    # centres on the square's edges count on the right and top sides only (GDAL's
+    # half-open rule): cells 2, 3, 5, 6, 8, 9
+    assert centre.loc[0, ["count", "mean", "min", "max"]].tolist() == [6, 5.5, 2, 9]
+    touched = zonal_stats(square, nine, stats=("count", "mean"), pixel_rule="all_touched")
+    assert touched.loc[0].tolist() == [9, 5]
+    # coverage [0.25, .5, .25, .5, 1, .5, .25, .5, .25] sums to 4; weighted mean 5
+    covered = zonal_stats(square, nine, stats=("count", "mean", "sum"), pixel_rule="coverage")
+    assert covered.loc[0, "count"] == pytest.approx(4.0)
+    assert covered.loc[0, "mean"] == pytest.approx(5.0)
+    assert covered.loc[0, "sum"] == pytest.approx(20.0)
+
+
+def test_rectangle_of_whole_cells(nine):
+    bottom = frame(box(0, 0, 2, 1))  # cells 7 and 8 exactly
+    for rule in ("centre", "coverage"):
+        result = zonal_stats(bottom, nine, stats=("count", "mean", "std"), pixel_rule=rule)
+        assert result.loc[0, "count"] == pytest.approx(2)
+        assert result.loc[0, "mean"] == pytest.approx(7.5)
+        assert result.loc[0, "std"] == pytest.approx(0.5)
+
+
+def test_parcel_smaller_than_a_pixel_takes_the_pixel_under_it(nine):
+    tiny = frame(box(0.1, 0.1, 0.4, 0.4), box(1.6, 2.2, 1.9, 2.3))  # inside cells 7 and 2
+    centre = zonal_stats(tiny, nine, stats=("count", "mean"))
+    assert centre["mean"].tolist() == [7, 2]
+    assert centre["count"].tolist() == [1, 1]
+    assert centre["representative_pixel"].all()
+    covered = zonal_stats(tiny, nine, stats=("count", "mean"), pixel_rule="coverage")
+    assert covered["count"].tolist() == pytest.approx([0.09, 0.03])
+    assert covered["mean"].tolist() == pytest.approx([7, 2])
+
+
+def test_partial_and_no_overlap(nine):
+    features = frame(box(2, 2, 4, 4), box(10, 10, 11, 11), box(2.6, -1, 5, 0.4))
+    result = zonal_stats(features, nine, stats=("count", "mean"))
+    assert result.loc[0].tolist()[:2] == [1, 3]  # only cell 3 lies on the raster
+    assert result.loc[1, "count"] == 0 and np.isnan(result.loc[1, "mean"])
+    # the third holds no pixel centre; its representative point lies off the raster
+    assert result.loc[2, "count"] == 0 and not result.loc[2, "representative_pixel"]
+    covered = zonal_stats(features, nine, stats=("count", "mean"), pixel_rule="coverage")
+    assert covered["count"].tolist() == pytest.approx([1, 0, 0.4 * 0.4])
+    assert covered.loc[2, "mean"] == pytest.approx(9)
+
+
+def test_nodata_is_left_out_and_counted(tmp_path):
+    values = NINE.copy()
+    values[1, 1] = -1  # the centre cell (5)
+    path = write_raster(tmp_path / "holes.tif", values, nodata=-1)
+    square = frame(box(0.5, 0.5, 2.5, 2.5))
+    covered = zonal_stats(square, path, stats=("count", "mean", "nodata"), pixel_rule="coverage")
+    # weights 0.25 on 1, 3, 7, 9 and 0.5 on 2, 4, 6, 8: (5 + 10) / 3
+    assert covered.loc[0].tolist() == pytest.approx([3, 5, 1])
+    centre = zonal_stats(square, path, stats=("count", "mean", "nodata"))
+    assert centre.loc[0, ["count", "nodata"]].tolist() == [5, 1]
+    assert centre.loc[0, "mean"] == pytest.approx((2 + 3 + 6 + 8 + 9) / 5)
+    extra = zonal_stats(square, path, stats=("count", "nodata"), nodata=9)
+    assert extra.loc[0].tolist()[:2] == [4, 2]
+
+
+def test_nan_cells_are_nodata(tmp_path):
+    values = NINE.copy()
+    values[0, :] = np.nan
+    path = write_raster(tmp_path / "nan.tif", values)
+    result = zonal_stats(frame(box(0, 0, 3, 3)), path, stats=("count", "nodata", "mean"))
+    assert result.loc[0].tolist()[:3] == [6, 3, 6.5]
+
+
+def test_overlapping_features_each_get_their_own_pixels(nine):
+    features = frame(box(0, 0, 3, 3), box(0, 0, 2, 2), box(1, 1, 3, 3))
+    result = zonal_stats(features, nine, stats=("count", "sum"))
+    assert result["count"].tolist() == [9, 4, 4]
+    assert result["sum"].tolist() == [45, 4 + 5 + 7 + 8, 2 + 3 + 5 + 6]
+
+
+def test_points_in_one_pixel_all_count(nine):
+    points = frame(shapely.Point(0.2, 0.2), shapely.Point(0.7, 0.8), shapely.Point(2.5, 2.5))
+    result = zonal_stats(points, nine, stats=("count", "mean"))
+    assert result["count"].tolist() == [1, 1, 1]
+    assert result["mean"].tolist()[:2] == [7, 7]
+
+
+def test_result_keeps_the_index_and_order(nine):
+    features = frame(box(0, 0, 1, 1), None, box(2, 2, 3, 3), index=["z", "a", "m"])
+    result = zonal_stats(features, nine, stats=("mean",))
+    assert list(result.index) == ["z", "a", "m"]
+    assert result["mean"].tolist()[0] == 7 and np.isnan(result.loc["a", "mean"])
+    assert result.loc["m", "mean"] == 3
+
+
+# ------------------------------------------------------------------ CRS
+
+
+def test_features_are_reprojected_to_the_raster_crs(tmp_path):
+    # a 10 m grid in CGCS2000 3-degree GK CM 102°E (EPSG:4543) near Kunming
+    transform = Affine(10, 0, 570_000, 0, -10, 2_770_000)
+    values = np.arange(100, dtype="float32").reshape(10, 10)
+    path = write_raster(tmp_path / "gk.tif", values, transform, crs="EPSG:4543")
+    parcels = frame(box(570_012, 2_769_922, 570_058, 2_769_968), crs="EPSG:4543")
+    direct = zonal_stats(parcels, path, stats=("count", "mean"))
+    moved = zonal_stats(parcels.to_crs("EPSG:4490"), path, stats=("count", "mean"))
+    assert direct.loc[0, "count"] == 5 * 5
+    assert moved.loc[0].tolist()[:2] == pytest.approx(direct.loc[0].tolist()[:2])
+
+
+def test_mismatched_crs_is_reported_not_silent():
+    # rasterstats' multipolygons.prj declares WGS 84 degrees for metre coordinates
+    shapes = gpd.read_file(DATA / "multipolygons.shp")
+    with pytest.raises(CRSError, match="declare the layer's true CRS"):
+        zonal_stats(shapes, DATA / "slope.tif")
+    wrong = frame(box(102.7, 25.0, 102.8, 25.1), crs="EPSG:4326")
+    with pytest.warns(UserWarning, match="overlaps raster"):
+        zonal_stats(wrong, DATA / "slope.tif")
+
+
+def test_missing_crs_raises(tmp_path, nine):
+    with pytest.raises(CRSError, match="features"):
+        zonal_stats(frame(box(0, 0, 1, 1), crs=None), nine)
+    bare = write_raster(tmp_path / "bare.tif", NINE, crs=None)
+    with pytest.raises(CRSError, match="no coordinate reference system"):
+        zonal_stats(frame(box(0, 0, 1, 1)), bare)
+
+
+def test_bad_arguments(nine, tmp_path):
+    square = frame(box(0, 0, 1, 1))
+    with pytest.raises(InputError, match="unknown statistics"):
+        zonal_stats(square, nine, stats=("median",))
+    with pytest.raises(InputError, match="pixel_rule"):
+        zonal_stats(square, nine, pixel_rule="exact")
+    with pytest.raises(InputError, match="band 2"):
+        zonal_stats(square, nine, band=2)
+    with pytest.raises(InputError, match="cannot be read"):
+        zonal_stats(square, tmp_path / "missing.tif")
+    with pytest.raises(InputError, match="needs polygons"):
+        zonal_stats(frame(shapely.Point(1, 1)), nine, pixel_rule="coverage")
+
+
+# ------------------------------------------------- rasterstats' expectations
+
+
+def polygons():
+    return gpd.read_file(DATA / "polygons.shp")
+
+
+def same_crs(name):
+    """A rasterstats layer whose .prj is wrong (WGS 84), given the raster's CRS."""
+    return gpd.read_file(DATA / name).set_crs(polygons().crs, allow_override=True)
+
+
+def test_rasterstats_main_and_nodata_argument():
+    result = zonal_stats(polygons(), DATA / "slope.tif", stats=("count", "mean"))
+    assert result["count"].tolist() == [75, 50]
+    assert round(result.loc[0, "mean"], 2) == 14.66
+    zero = zonal_stats(polygons(), DATA / "slope.tif", stats=("count",), nodata=0)
+    assert zero["count"].tolist() == [75, 50]
+
+
+def test_rasterstats_recomputed_full_statistics():
+    result = zonal_stats(polygons(), DATA / "slope.tif", stats=ALL_STATS)
+    expected = pd.DataFrame(
+        {
+            "count": [75, 50],
+            "min": [6.5751, 16.9410],
+            "max": [22.2734, 82.6904],
+            "mean": [14.6601, 56.6058],
+            "sum": [1099.5063, 2830.2881],
+            "std": [3.0407, 14.2124],
+            "range": [15.6983, 65.7495],
+        }
+    )
+    for column in expected:
+        assert result[column].tolist() == pytest.approx(
+            expected[column].tolist(), abs=1e-4, rel=1e-6
+        )
+
+
+def test_rasterstats_points_lines_and_multi_parts():
+    points = zonal_stats(gpd.read_file(DATA / "points.shp"), DATA / "slope.tif")
+    assert int(points["count"].sum()) == 3
+    assert [round(v, 3) for v in points["mean"]] == [11.386, 35.547, 53.584]
+    lines = zonal_stats(gpd.read_file(DATA / "lines.shp"), DATA / "slope.tif")
+    assert lines["count"].tolist() == [58, 32]
+    multi = zonal_stats(same_crs("multipolygons.shp"), DATA / "slope.tif")
+    assert multi["count"].tolist() == [125]
+    assert zonal_stats(same_crs("multilines.shp"), DATA / "slope.tif")["count"][0] in (89, 90)
+    assert zonal_stats(same_crs("multipoints.shp"), DATA / "slope.tif")["count"].tolist() == [3]
+
+
+def test_rasterstats_nodata_cases():
+    classes = zonal_stats(
+        polygons(), DATA / "slope_classes.tif", stats=("count", "nodata"), nodata=1.0
+    )
+    assert classes["count"].tolist() == [0, 49]
+    masked = zonal_stats(polygons(), DATA / "dataset_mask.tif", stats=("count",))
+    assert masked["count"].tolist() == [75, 0]
+    empty = zonal_stats(polygons(), DATA / "all_nodata.tif", stats=("count", "nodata"))
+    assert empty["count"].tolist() == [0, 0]
+    assert empty["nodata"].tolist() == [75, 50]
+    some = zonal_stats(polygons(), DATA / "slope_nodata.tif", stats=("count", "nodata", "min"))
+    assert some["nodata"].tolist() == [36, 19]
+    assert some["count"].tolist() == [39, 31]
+    assert (some["min"] >= 0).all()
+
+
+def test_rasterstats_partial_and_no_overlap():
+    partial = zonal_stats(gpd.read_file(DATA / "polygons_partial_overlap.shp"), DATA / "slope.tif")
+    assert partial["count"].tolist() == [99, 99, 28, 135, 49, 68, 52, 115, 48]
+    outside = gpd.read_file(DATA / "polygons_no_overlap.shp")
+    with pytest.warns(UserWarning, match="none of the 9 features"):
+        missed = zonal_stats(outside, DATA / "slope.tif")
+    assert (missed["count"] == 0).all()
+
+
+def test_rasterstats_all_touched():
+    result = zonal_stats(polygons(), DATA / "slope.tif", pixel_rule="all_touched")
+    assert result["count"].tolist() == [95, 73]
+
+
+def test_coverage_counts_sum_to_the_polygon_areas():
+    result = zonal_stats(polygons(), DATA / "slope.tif", stats=("count",), pixel_rule="coverage")
+    with rasterio.open(DATA / "slope.tif") as src:
+        pixel = abs(src.transform.a * src.transform.e)
+    assert (result["count"] * pixel).tolist() == pytest.approx(polygons().area.tolist())
+
+
+# -------------------------------------------------- an independent method
+
+
+def mask_stats(features, path, all_touched=False):
+    """Per-feature statistics with rasterio.mask, one feature at a time."""
+    rows = []
+    with rasterio.open(path) as src:
+        for geom in features.to_crs(src.crs).geometry:
+            try:
+                data, _ = rasterio.mask.mask(
+                    src, [geom], crop=True, filled=False, all_touched=all_touched
+                )
+            except ValueError:  # no overlap with the raster
+                rows.append((0, np.nan))
+                continue
+            values = data[0].compressed().astype(float)
+            values = values[~np.isnan(values)]
+            rows.append((len(values), values.mean() if len(values) else np.nan))
+    return pd.DataFrame(rows, columns=["count", "mean"], index=features.index)
+
+
+def test_agrees_with_rasterio_mask_on_partial_overlaps():
+    features = gpd.read_file(DATA / "polygons_partial_overlap.shp")
+    for touched in (False, True):
+        rule = "all_touched" if touched else "centre"
+        ours = zonal_stats(features, DATA / "slope_nodata.tif", pixel_rule=rule)
+        theirs = mask_stats(features, DATA / "slope_nodata.tif", all_touched=touched)
+        assert ours["count"].tolist() == theirs["count"].tolist()
+        assert np.allclose(ours["mean"], theirs["mean"], equal_nan=True)
+
+
+@st.composite
+def polygon_sets(draw):
+    count = draw(st.integers(1, 12))
+    shapes = []
+    for _ in range(count):
+        x, y = draw(st.floats(-5, 60)), draw(st.floats(-5, 45))
+        w, h = draw(st.floats(1.5, 25)), draw(st.floats(1.5, 25))
+        angle = draw(st.floats(0, 90))
+        shapes.append(shapely.affinity.rotate(box(x, y, x + w, y + h), angle))
+    return shapes
+
+
+@pytest.fixture(scope="module")
+def tiled(tmp_path_factory):
+    rng = np.random.default_rng(7)
+    values = rng.integers(0, 100, size=(48, 64)).astype("float32")
+    values[rng.random(values.shape) < 0.05] = -9
+    path = tmp_path_factory.mktemp("tiled") / "tiled.tif"
+    options = {"tiled": True, "blockxsize": 16, "blockysize": 16}
+    return write_raster(path, values, Affine(1, 0, 0, 0, -1, 40), nodata=-9, **options)
+
+
+@settings(max_examples=25, deadline=None)
+@given(shapes=polygon_sets())
+def test_windowed_reading_agrees_with_rasterio_mask(shapes, tiled):
+    features = frame(*shapes)
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(lkraster, "_WINDOW_PIXELS", 32 * 32)  # several windows per raster
+        ours = zonal_stats(features, tiled)
+    theirs = mask_stats(features, tiled)
+    holds = theirs["count"] > 0  # rasterio.mask has no representative-pixel rule
+    assert ours["count"][holds].tolist() == theirs["count"][holds].tolist()
+    assert np.allclose(ours["mean"][holds], theirs["mean"][holds])
+    assert (ours["count"][~holds] <= 1).all()
+
+
+def test_small_windows_give_the_same_answer(tiled, monkeypatch):
+    features = frame(box(3, 3, 50, 37), box(10.5, 0, 11.5, 40), box(20, 20, 21, 21))
+    whole = zonal_stats(features, tiled, stats=ALL_STATS)
+    monkeypatch.setattr(lkraster, "_WINDOW_PIXELS", 16 * 16)
+    calls = []
+    pieces = zonal_stats(features, tiled, stats=ALL_STATS, progress=lambda d, t: calls.append(t))
+    pd.testing.assert_frame_equal(whole, pieces, check_exact=False, rtol=1e-12)
+    assert len(calls) > 1 and calls[0] > 1
+
+
+# ------------------------------------------------------------ built-up fraction
+
+
+@pytest.mark.parametrize(
+    ("values", "scale"),
+    [
+        (np.array([[0, 1], [1, 1]], dtype="uint8"), "fraction"),
+        (np.array([[0.0, 0.5], [1.0, 0.5]], dtype="float32"), "fraction"),
+        (np.array([[0, 50], [100, 50]], dtype="uint8"), "percent"),
+    ],
+)
+def test_builtup_fraction_reads_each_scale(tmp_path, values, scale):
+    path = write_raster(tmp_path / "b.tif", values, Affine(1, 0, 0, 0, -1, 2))
+    assert guess_builtup_scale(path) == scale
+    whole = frame(box(0, 0, 2, 2))
+    expected = values.astype(float).mean() / (100 if scale == "percent" else 1)
+    assert builtup_fraction(whole, path)[0] == pytest.approx(expected)
+    assert [p.name for p in tmp_path.iterdir()] == ["b.tif"]  # no .aux.xml left behind
+
+
+def test_builtup_fraction_rejects_other_values(tmp_path):
+    path = write_raster(tmp_path / "b.tif", np.array([[0, 255]], dtype="uint8"))
+    with pytest.raises(InputError, match="neither a 0/1 mask"):
+        builtup_fraction(frame(box(0, 2, 2, 3)), path)
+
+
+def geos_coverage(geom, transform, shape):
+    """Covered fraction of every pixel by intersecting the pixel squares with GEOS."""
+    rows, cols = np.indices(shape)
+    boxes = lkraster._pixel_boxes(transform, rows.ravel(), cols.ravel())
+    pixel = abs(transform.a * transform.e)
+    return (shapely.area(shapely.intersection(boxes, geom)) / pixel).reshape(shape)
+
+
+@st.composite
+def polygons_with_holes(draw):
+    parts = []
+    for _ in range(draw(st.integers(1, 3))):
+        x, y = draw(st.floats(-4, 14)), draw(st.floats(-4, 10))
+        r = draw(st.floats(0.2, 6))
+        sides = draw(st.integers(3, 9))
+        outer = shapely.Point(x, y).buffer(r, quad_segs=sides)
+        if draw(st.booleans()):
+            outer = outer.difference(shapely.Point(x, y).buffer(r / 2, quad_segs=2))
+        parts.append(shapely.affinity.rotate(outer, draw(st.floats(0, 90))))
+    return shapely.union_all(parts)
+
+
+@settings(max_examples=60, deadline=None)
+@given(geom=polygons_with_holes(), south_up=st.booleans())
+def test_coverage_fractions_equal_geos_intersections(geom, south_up):
+    transform = Affine(0.7, 0, 0, 0, 0.9, 0) if south_up else Affine(0.7, 0, 0, 0, -0.9, 9)
+    shape = (10, 16)
+    which, rows, cols, fractions = lkraster._coverage_pixels(np.array([geom]), transform, shape)
+    ours = np.zeros(shape)
+    np.add.at(ours, (rows, cols), fractions)
+    assert (which == 0).all()
+    assert np.allclose(ours, geos_coverage(geom, transform, shape), atol=1e-9)
+
+
+def test_only_windows_that_features_touch_are_read(tiled, monkeypatch):
+    monkeypatch.setattr(lkraster, "_WINDOW_PIXELS", 16 * 16)  # 12 windows of 16 × 16
+    calls = []
+    corner = frame(box(1, 30, 5, 38))  # inside the top-left window
+    zonal_stats(corner, tiled, progress=lambda done, total: calls.append((done, total)))
+    assert calls == [(1, 1)]
