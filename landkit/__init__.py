@@ -16,8 +16,13 @@ except PackageNotFoundError:  # running from a source tree that is not installed
     __version__ = "0.0.0"
 
 from . import crs, errors, schema, standards
-
-# public analysis and presentation functions (one import line per module)
+from .assess import (
+    assess_parks,
+    industry_concentration,
+    parcels_outside_parks,
+    parks_per_county,
+    protective_distance_check,
+)
 from .boundary import (
     boundary_points,
     four_boundaries,
@@ -29,7 +34,13 @@ from .boundary import (
 )
 from .constraints import check_three_lines, park_three_line_summary, three_line_overlaps
 from .errors import CRSError, GeometryError, InputError, LandkitError, SchemaError
+from .idle import detect_idle
+from .indicators import mu_benefit, park_indicators
 from .io import read_layer, read_table, sample_data_path, write_layer, write_layers, write_table
+from .maps import make_map, static_map
+from .metrics import parcel_metrics
+from .raster import zonal_stats
+from .report import write_report
 from .schema import validate_layer
 
 __all__ = [
@@ -39,26 +50,38 @@ __all__ = [
     "LandkitError",
     "SchemaError",
     "__version__",
+    "assess_parks",
+    "boundary_points",
+    "check_three_lines",
     "crs",
+    "detect_idle",
     "errors",
+    "four_boundaries",
+    "industry_concentration",
+    "make_map",
+    "mu_benefit",
+    "parcel_metrics",
+    "parcels_outside_parks",
+    "park_indicators",
+    "park_publication_sheet",
+    "park_three_line_summary",
+    "parks_per_county",
+    "protective_distance_check",
+    "read_coordinate_txt",
     "read_layer",
     "read_table",
     "sample_data_path",
     "schema",
     "standards",
+    "static_map",
+    "three_line_overlaps",
     "validate_layer",
-    "write_layer",
-    "write_layers",
-    "write_table",
-    # public analysis and presentation names
-    "boundary_points",
-    "four_boundaries",
-    "park_publication_sheet",
-    "read_coordinate_txt",
     "write_boundary_points",
     "write_coordinate_txt",
+    "write_layer",
+    "write_layers",
     "write_publication_sheet",
-    "check_three_lines",
-    "park_three_line_summary",
-    "three_line_overlaps",
+    "write_report",
+    "write_table",
+    "zonal_stats",
 ]

@@ -14,7 +14,7 @@ from pathlib import Path
 
 from . import __version__
 from .errors import LandkitError
-from .io import read_layer, read_table
+from .io import list_layers, read_layer, read_table
 from .schema import KINDS, validate_layer
 
 EXIT_OK, EXIT_FINDINGS, EXIT_INPUT = 0, 1, 2
@@ -80,12 +80,17 @@ def _cmd_demo(args) -> int:
     from .demo import run_demo
 
     ctx = run_demo(args.out, progress=_progress)
-    print("已写出文件：")
-    for path in ctx.written:
-        print(f"  {path}")
-    print("结果摘要：")
+    print(f"完成，用时 {ctx.elapsed_s:.1f} 秒。已写出文件（{ctx.out.resolve()}）：")
+    for title, paths in ctx.outputs.items():
+        if paths:
+            print(f"  {title}：{'、'.join(path.name for path in paths)}")
+    print(f"结果摘要（样例数据，认定日期 {ctx.as_of}）：")
     for line in ctx.summary:
-        print(f"  {line}")
+        head, _, rest = line.partition("：")
+        parts = rest.split("；") if rest else []
+        print(f"  {head}：{parts[0]}" if parts else f"  {line}")
+        for part in parts[1:]:
+            print(f"      {part}")
     return EXIT_OK
 
 
@@ -131,7 +136,9 @@ def _cmd_check(args) -> int:
     id_col = args.id_col or next((c for c in ("parcel_id", "park_id") if c in features), None)
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
-        result = check_three_lines(features, args.lines, id_col=id_col, tolerance_m2=args.tolerance)
+        result = check_three_lines(
+            features, args.lines, id_col=id_col, tolerance_m2=args.tolerance, progress=_progress
+        )
         pieces = three_line_overlaps(features, args.lines, id_col=id_col)
     park_col = args.park_col if args.park_col in result.columns else None
     summary = park_three_line_summary(result, park_col=park_col).reset_index()
@@ -267,7 +274,9 @@ def _boundary_figure(feature, points):
 
 
 def _add_idle_parser(sub) -> None:
-    p = sub.add_parser("idle", help="闲置土地核查 flag idle parcels (闲置土地处置办法) as of a date")
+    p = sub.add_parser(
+        "idle", help="闲置土地核查 flag idle parcels (闲置土地处置办法) as of a date"
+    )
     p.add_argument("parcels", help="parcel layer (GeoPackage, Shapefile, GeoParquet …)")
     p.add_argument("--as-of", required=True, help="date the findings hold on, e.g. 2026-11-01")
     p.add_argument(
@@ -332,7 +341,9 @@ def _cmd_idle(args) -> int:
     with atomic_path(out / "idle.html") as tmp:
         fmap.save(str(tmp))
     counts = result["idle_status"].value_counts()
-    parts = [f"{STATUS_LABELS[s]} {int(counts.get(s, 0))} 宗" for s in (*FLAGGED, "insufficient_data")]
+    parts = [
+        f"{STATUS_LABELS[s]} {int(counts.get(s, 0))} 宗" for s in (*FLAGGED, "insufficient_data")
+    ]
     fee = float(result["idle_fee_wan_yuan"].sum())
     print(f"闲置土地核查（截至 {as_of:%Y-%m-%d}）：共 {len(result)} 宗；" + "，".join(parts))
     print(f"  应征土地闲置费合计 {fee:,.2f} 万元")
@@ -529,13 +540,11 @@ _RESULT_LAYERS = ("three_lines", "idle", "parcel_metrics")
 
 def _read_result(path: str, *, kind: str | None = None):
     """A result layer or table: a GeoPackage's result layer when it has one, else the file."""
-    import pyogrio
-
     suffix = Path(path).suffix.lower()
     if suffix in (".csv", ".xlsx"):
         return read_table(path, kind=kind)
     if suffix == ".gpkg" and Path(path).is_file():
-        names = {str(name) for name, _ in pyogrio.list_layers(path)}
+        names = set(list_layers(path))
         for name in _RESULT_LAYERS:
             if name in names:
                 return read_layer(path, name, kind=kind)
@@ -602,7 +611,9 @@ def _cmd_map(args) -> int:
         with atomic_path(args.png) as tmp:
             figure.savefig(tmp, format="png")
     counts = parcel_category(parcels).value_counts()
-    parts = [f"{STATUS_LABELS[name]} {int(counts[name])} 宗" for name in CATEGORIES if name in counts]
+    parts = [
+        f"{STATUS_LABELS[name]} {int(counts[name])} 宗" for name in CATEGORIES if name in counts
+    ]
     parks_text = f"，园区 {len(parks)} 个" if parks is not None else ""
     print(f"地图：宗地 {len(parcels)} 宗（{'，'.join(parts)}）{parks_text}")
     print(f"已写出：{args.out}" + (f"、{args.png}" if args.png else ""))

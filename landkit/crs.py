@@ -5,8 +5,8 @@ Areas in landkit are planar areas in a Gauss-Krüger projection:
 * the layer's own CRS when it is a Gauss-Krüger (CGCS2000, Xian 1980 or
   Beijing 1954 datum) or UTM zone whose area of use contains the layer;
 * otherwise each feature is measured in the CGCS2000 3-degree zone of its own
-  centroid, EPSG 4534 + (CM − 75) / 3 (Kunming → EPSG:4543). Outside the
-  CGCS2000 zones (longitude 73.5–136.5°E) the WGS 84 UTM zone of the centroid
+  centre, EPSG 4534 + (CM − 75) / 3 (Kunming → EPSG:4543). Outside the
+  CGCS2000 zones (longitude 73.5–136.5°E) the WGS 84 UTM zone of the centre
   is used.
 
 ``area_method="ellipsoid"`` gives ellipsoidal areas on the CGCS2000 (GRS 80)
@@ -243,7 +243,7 @@ def _own_zone_fits(gdf: gpd.GeoDataFrame | gpd.GeoSeries) -> bool:
     )
 
 
-def _centroid_zone(lon: float, lat: float) -> pyproj.CRS:
+def _centre_zone(lon: float, lat: float) -> pyproj.CRS:
     if 73.5 <= lon < 136.5:
         return gk_zone_crs(lon)
     zone = min(int((lon + 180) // 6) + 1, 60)
@@ -256,7 +256,7 @@ def area_zones(gdf: gpd.GeoDataFrame | gpd.GeoSeries) -> list[tuple[pyproj.CRS, 
     Returns a list of ``(crs, index)`` pairs that together hold every row
     exactly once. A layer in a Gauss-Krüger or UTM zone that contains it gives
     one group in its own CRS; otherwise rows are grouped by the CGCS2000
-    3-degree zone of their centroid. Rows without geometry join the first group.
+    3-degree zone of the centre of their bounds. Rows without geometry join the first group.
 
     Examples
     --------
@@ -271,13 +271,14 @@ def area_zones(gdf: gpd.GeoDataFrame | gpd.GeoSeries) -> list[tuple[pyproj.CRS, 
     geoms = gdf.geometry.values
     present = ~(shapely.is_missing(geoms) | shapely.is_empty(geoms))
     lonlat = gpd.GeoSeries(geoms[present], crs=crs).to_crs(CGCS2000).values
-    # a centroid in degrees is good enough to pick a zone
-    points = shapely.centroid(lonlat)
-    lon, lat = shapely.get_x(points), shapely.get_y(points)
+    # the centre of the bounds in degrees picks the zone; unlike a centroid it exists
+    # for every geometry, invalid or of zero area
+    bounds = shapely.bounds(lonlat)
+    lon, lat = (bounds[:, 0] + bounds[:, 2]) / 2, (bounds[:, 1] + bounds[:, 3]) / 2
     codes = np.full(len(gdf), -1, dtype=np.int64)
     zone_of = {}
     for i, (x, y) in zip(np.flatnonzero(present), zip(lon, lat, strict=True), strict=True):
-        zone = _centroid_zone(float(x), float(y))
+        zone = _centre_zone(float(x), float(y))
         codes[i] = zone_of.setdefault(zone.to_epsg(), zone.to_epsg())
     if (codes >= 0).any():
         first = codes[np.flatnonzero(codes >= 0)[0]]

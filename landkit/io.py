@@ -40,6 +40,7 @@ from .schema import prepare_layer
 
 __all__ = [
     "atomic_path",
+    "list_layers",
     "read_layer",
     "read_table",
     "sample_data_path",
@@ -79,7 +80,9 @@ def sample_data_path(name: str = "kunming") -> Path:
 
 
 def _is_database(source) -> bool:
-    return isinstance(source, str) and source.startswith(("postgresql://", "postgresql+psycopg://", "postgres://"))
+    return isinstance(source, str) and source.startswith(
+        ("postgresql://", "postgresql+psycopg://", "postgres://")
+    )
 
 
 def _existing(source) -> Path:
@@ -87,6 +90,18 @@ def _existing(source) -> Path:
     if not path.exists():
         raise InputError(f"{path}: no such file. Fix: check the path.")
     return path
+
+
+def list_layers(source) -> list[str]:
+    """Names of the layers and tables in a GeoPackage (without landkit's provenance table).
+
+    Examples
+    --------
+    >>> "parcels" in list_layers(sample_data_path())
+    True
+    """
+    path = _existing(source)
+    return [str(name) for name, _ in pyogrio.list_layers(path) if name != PROVENANCE_KEY]
 
 
 def _pick_layer(path: Path, layer: str | None, kind: str | None, *, spatial: bool) -> str | None:
@@ -526,9 +541,7 @@ def write_table(tables, target, *, index: bool = False) -> Path:
             sheet = writer.sheets[str(name)[:31]]
             sheet.freeze_panes = "B2" if index else "A2"
             for cells in sheet.columns:
-                width = max(
-                    len(str(c.value)) if c.value is not None else 0 for c in cells[:200]
-                )
+                width = max(len(str(c.value)) if c.value is not None else 0 for c in cells[:200])
                 sheet.column_dimensions[cells[0].column_letter].width = min(
                     max(10, width * 1.6), 60
                 )

@@ -104,7 +104,7 @@ PLANS = (
         "S539018", "呈贡区", "信息", "洛龙河", "north", 4, 3,
         ("27", "39", "40"), ("100101", "1001"),
         {
-            (0, 0): ["operating", ("operating", {"land_use": "0601"})],
+            (0, 0): ["operating", ("operating", {"land_use": "0601", "land_use_scheme": "sandiao"})],
             (0, 1): ["outside_urban_boundary", "operating"],
             (1, 0): ["raster_decides_started", "raster_decides_not_started"],
             (1, 1): ["green"],
@@ -112,7 +112,7 @@ PLANS = (
                      ("operating", {"contract_plot_ratio_min": 1.0,
                                     "contract_plot_ratio_max": 2.5})],
             (2, 1): ["low_building_coefficient", "green_ratio_over_limit"],
-            (3, 0): [("operating", {"land_use": "0601"}), "building"],
+            (3, 0): [("operating", {"land_use": "0601", "land_use_scheme": "sandiao"}), "building"],
             (3, 1): ["operating", "operating", "operating"],
             (0, 2): ["residential"],
         },
@@ -615,7 +615,8 @@ def finish_parcels(plan_rows: pd.DataFrame, buildings: gpd.GeoDataFrame) -> gpd.
 
 # fmt: off
 PARCEL_COLUMNS = [
-    "parcel_id", "park_id", "name", "land_use", "industry_code", "industry_code_edition",
+    "parcel_id", "park_id", "name", "land_use", "land_use_scheme", "industry_code",
+    "industry_code_edition",
     "grant_date", "agreed_start_date", "agreed_completion_date", "start_status",
     "actual_start_date", "halted_since", "floor_area_m2", "footprint_area_m2",
     "developed_area_m2", "planned_footprint_area_m2", "green_area_m2", "admin_land_area_m2",

@@ -2,7 +2,6 @@ import subprocess
 import sys
 
 import geopandas as gpd
-import pytest
 import shapely
 
 import landkit as lk

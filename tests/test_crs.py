@@ -89,6 +89,14 @@ def test_features_in_two_zones_are_measured_in_their_own_zones():
     assert crs.measure_area(both).tolist() == pytest.approx([10000.0, 10000.0], rel=1e-6)
 
 
+def test_zero_area_and_invalid_features_still_get_a_zone():
+    bowtie = shapely.Polygon([(102.7, 25.0), (102.71, 25.01), (102.71, 25.0), (102.7, 25.01)])
+    line_like = shapely.Polygon([(102.7, 25.0), (102.71, 25.01), (102.7, 25.0)])
+    gdf = gpd.GeoDataFrame(geometry=[bowtie, line_like], crs=4490)
+    assert [z.to_epsg() for z, _ in crs.area_zones(gdf)] == [4543]
+    assert crs.measure_area(gdf).iloc[1] == 0.0
+
+
 def test_own_zone_is_kept_when_it_contains_the_layer():
     gdf = gpd.GeoDataFrame(geometry=[square(500_000, 2_770_000, 100)], crs=2383)
     assert crs.area_crs(gdf).to_epsg() == 2383
