@@ -23,6 +23,7 @@ to the project control indicators, :func:`landkit.parcel_metrics`).
 from __future__ import annotations
 
 import re
+import warnings
 from collections.abc import Mapping
 from functools import cache
 
@@ -246,8 +247,6 @@ def park_indicators(
         raise SchemaError(msg)
     orphans = ~data["park_id"].isin(park_ids)
     if orphans.any():
-        import warnings
-
         ids = data.loc[orphans, "parcel_id"].tolist()
         warnings.warn(
             f"parcels: {len(ids)} parcels name a park_id that is not in parks "

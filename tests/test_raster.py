@@ -162,6 +162,17 @@ def test_features_are_reprojected_to_the_raster_crs(tmp_path):
     assert moved.loc[0].tolist()[:2] == pytest.approx(direct.loc[0].tolist()[:2])
 
 
+def test_the_features_are_not_modified(tmp_path):
+    transform = Affine(10, 0, 570_000, 0, -10, 2_770_000)
+    path = write_raster(tmp_path / "gk.tif", np.ones((10, 10), dtype="float32"), transform)
+    parcels = frame(box(570_012, 2_769_922, 570_058, 2_769_968), None, crs="EPSG:4543").to_crs(4490)
+    parcels["name"] = ["甲", "乙"]
+    before = parcels.copy()
+    zonal_stats(parcels, path, stats=("count", "mean"), pixel_rule="coverage")
+    pd.testing.assert_frame_equal(parcels, before)
+    assert parcels.crs.to_epsg() == 4490 and list(parcels.columns) == ["geometry", "name"]
+
+
 def test_mismatched_crs_is_reported_not_silent():
     # rasterstats' multipolygons.prj declares WGS 84 degrees for metre coordinates
     shapes = gpd.read_file(DATA / "multipolygons.shp")
