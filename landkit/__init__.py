@@ -27,16 +27,23 @@ from .boundary import (
     boundary_points,
     four_boundaries,
     park_publication_sheet,
-    read_coordinate_txt,
     write_boundary_points,
-    write_coordinate_txt,
     write_publication_sheet,
 )
 from .constraints import check_three_lines, park_three_line_summary, three_line_overlaps
 from .errors import CRSError, GeometryError, InputError, LandkitError, SchemaError
 from .idle import detect_idle
 from .indicators import mu_benefit, park_indicators
-from .io import read_layer, read_table, sample_data_path, write_layer, write_layers, write_table
+from .io import (
+    read_coordinate_txt,
+    read_layer,
+    read_table,
+    sample_data_path,
+    write_coordinate_txt,
+    write_layer,
+    write_layers,
+    write_table,
+)
 from .maps import make_map, static_map
 from .metrics import parcel_metrics
 from .raster import zonal_stats

@@ -202,15 +202,9 @@ def _add_boundary_parser(sub) -> None:
 def _cmd_boundary(args) -> int:
     import re
 
-    from .boundary import (
-        boundary_points,
-        four_boundaries,
-        read_coordinate_txt,
-        write_boundary_points,
-        write_coordinate_txt,
-    )
+    from .boundary import boundary_points, four_boundaries, write_boundary_points
     from .errors import InputError
-    from .io import atomic_path
+    from .io import atomic_path, read_coordinate_txt, write_coordinate_txt
 
     if Path(args.features).suffix.lower() == ".txt":
         features = read_coordinate_txt(args.features, encoding=args.encoding)

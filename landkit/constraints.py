@@ -26,11 +26,9 @@ How the numbers are made:
 from __future__ import annotations
 
 import logging
-import os
 import warnings
-from collections.abc import Callable, Mapping
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from pathlib import Path
 
 import geopandas as gpd
 import numpy as np
@@ -39,11 +37,11 @@ import pyproj
 import shapely
 
 from . import crs as lkcrs
-from . import io as lkio
 from . import standards
 from .distributed import Engine, run_partitioned, wanted
 from .errors import GeometryError, InputError, SchemaError, describe_ids
 from .geometry import repair
+from .io.lines import LINE_KEYS, LinesSource, read_lines
 from .provenance import describe_source, provenance
 
 __all__ = [
@@ -51,13 +49,11 @@ __all__ = [
     "check_three_lines",
     "line_columns",
     "park_three_line_summary",
-    "read_lines",
     "three_line_overlaps",
 ]
 
 logger = logging.getLogger(__name__)
 
-LINE_KEYS = ("ecological_redline", "basic_farmland", "urban_boundary")
 _PREFIX = {
     "ecological_redline": "ecological_redline",
     "basic_farmland": "basic_farmland",
@@ -70,7 +66,6 @@ _CELL_M = 2000.0  # tiles never cross the lines of a fixed 2 km grid (see _cell_
 _MAX_SPLITS = 24
 _POLYGON, _MULTIPOLYGON = 3, 6
 
-LinesArg = Mapping[str, gpd.GeoDataFrame | gpd.GeoSeries] | str | os.PathLike
 Progress = bool | Callable[[str], None]
 
 
@@ -94,44 +89,6 @@ def line_columns(key: str) -> list[str]:
 
 
 # ------------------------------------------------------------------ inputs
-
-
-def read_lines(lines: LinesArg) -> dict[str, gpd.GeoDataFrame | gpd.GeoSeries]:
-    """The line layers of ``lines`` (a mapping or a GeoPackage path) by line key, checked."""
-    if isinstance(lines, str | os.PathLike):
-        return _read_line_file(Path(lines))
-    if not isinstance(lines, Mapping):
-        msg = (
-            f"lines must be a mapping of {', '.join(LINE_KEYS)} to GeoDataFrames or a "
-            f"GeoPackage path, got {type(lines).__name__}"
-        )
-        raise InputError(msg)
-    unknown = [key for key in lines if key not in LINE_KEYS]
-    if unknown:
-        msg = (
-            f"lines: unknown line layer(s) {describe_ids(unknown)}. Fix: use the keys "
-            f"{', '.join(LINE_KEYS)}."
-        )
-        raise InputError(msg)
-    for key, layer in lines.items():
-        if not isinstance(layer, gpd.GeoDataFrame | gpd.GeoSeries):
-            msg = f"{key}: expected a GeoDataFrame, got {type(layer).__name__}"
-            raise InputError(msg)
-    return {key: lines[key] for key in LINE_KEYS if key in lines}
-
-
-def _read_line_file(path: Path) -> dict[str, gpd.GeoDataFrame]:
-    if not path.is_file():
-        raise InputError(f"{path}: no such file. Fix: check the path of the line layers.")
-    present = set(lkio.list_layers(path))
-    found = [key for key in LINE_KEYS if key in present]
-    if not found:
-        msg = (
-            f"{path}: holds none of the line layers {', '.join(LINE_KEYS)} (layers: "
-            f"{', '.join(sorted(present))}). Fix: name the layers so, or pass a mapping."
-        )
-        raise InputError(msg)
-    return {key: lkio.read_layer(path, key) for key in found}
 
 
 def _feature_ids(features: gpd.GeoDataFrame, id_col: str | None) -> pd.Index:
@@ -381,7 +338,7 @@ def _require_polygonal(values: np.ndarray, checked: np.ndarray, ids, *, layer: s
 
 def _overlay(
     features: gpd.GeoDataFrame,
-    lines: LinesArg,
+    lines: LinesSource,
     *,
     id_col: str | None,
     with_pieces: bool,
@@ -451,7 +408,7 @@ def _overlay(
 
 def check_three_lines(
     features: gpd.GeoDataFrame,
-    lines: LinesArg,
+    lines: LinesSource,
     *,
     id_col: str | None = None,
     tolerance_m2: float | None = None,
@@ -469,9 +426,9 @@ def check_three_lines(
         the returned geometry is the input's.
     lines : mapping or path
         ``ecological_redline``, ``basic_farmland`` and ``urban_boundary`` mapped
-        to polygon layers, any of them absent; or a GeoPackage path holding
-        layers of those names. Layers in another CRS are aligned to the
-        features' CRS (logged).
+        to polygon layers, any of them absent; or a GeoPackage or a folder
+        holding layers of those names (read by :func:`landkit.io.read_lines`).
+        Layers in another CRS are aligned to the features' CRS (logged).
     id_col : str, optional
         Column naming each feature in error messages.
     progress : bool or callable
@@ -575,7 +532,7 @@ def check_three_lines(
 
 def three_line_overlaps(
     features: gpd.GeoDataFrame,
-    lines: LinesArg,
+    lines: LinesSource,
     *,
     id_col: str | None = None,
     progress: Progress = False,

@@ -18,10 +18,16 @@ GCJ-02 (Amap, Tencent) and BD-09 (Baidu) are obfuscated WGS 84 coordinates.
 The forward formulas are the public ones; the inverses iterate the forward
 formula until it reproduces the input to better than 1e-9 degrees (about
 0.1 mm), far inside the 0.5 m asked of them.
+
+Gauss-Krüger zones are numbered here and nowhere else: CGCS2000, Xian 1980
+and Beijing 1954, 3-degree zones 25–45 (central meridian 3 × zone) and
+6-degree zones 13–23 (central meridian 6 × zone − 3), with the zone number
+as a prefix of the false easting (``34 500 000``) or without (``500 000``).
 """
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 import math
 from collections.abc import Mapping
@@ -37,18 +43,24 @@ from .errors import CRSError, InputError
 
 __all__ = [
     "CGCS2000",
+    "GK_DATUMS",
+    "GK_ZONES",
     "SQM_PER_HA",
     "SQM_PER_MU",
+    "GKZone",
     "align_crs",
     "area_crs",
     "area_zones",
     "bd09_to_gcj02",
     "bd09_to_wgs84",
+    "declare_crs",
     "from_bd09",
     "from_gcj02",
     "gcj02_to_bd09",
     "gcj02_to_wgs84",
+    "gk_zone",
     "gk_zone_crs",
+    "gk_zone_epsg",
     "is_gauss_kruger",
     "m2_to_ha",
     "m2_to_mu",
@@ -69,7 +81,7 @@ SQM_PER_MU = 10000 / 15
 SQM_PER_HA = 10000.0
 
 AreaMethod = Literal["planar", "ellipsoid"]
-_GK_DATUMS = ("China 2000", "Xian 1980", "Beijing 1954")
+_GK_DATUM_NAMES = ("China 2000", "Xian 1980", "Beijing 1954")  # pyproj's datum names
 
 
 # --------------------------------------------------------------------------- units
@@ -142,12 +154,126 @@ def is_gauss_kruger(crs: pyproj.CRS | str | int) -> bool:
     return (
         op is not None
         and op.method_name == "Transverse Mercator"
-        and any(name in datum for name in _GK_DATUMS)
+        and any(name in datum for name in _GK_DATUM_NAMES)
     )
 
 
-def gk_zone_crs(lon: float, *, width: Literal[3, 6] = 3, prefix: bool = False) -> pyproj.CRS:
-    """The CGCS2000 Gauss-Krüger zone CRS whose central meridian is nearest ``lon``.
+# ------------------------------------------------------------ Gauss-Krüger zones
+
+GK_DATUMS = ("CGCS2000", "Xian 1980", "Beijing 1954")
+GK_ZONES = {3: range(25, 46), 6: range(13, 24)}  # zone numbers in China by zone width
+
+# (datum, zone width, eastings carry the zone prefix) → EPSG code of the first zone
+# (3-degree zone 25 / 6-degree zone 13, both central meridian 75°E); codes run on by zone.
+_GK_FIRST_EPSG = {
+    ("CGCS2000", 3, True): 4513,
+    ("CGCS2000", 3, False): 4534,
+    ("CGCS2000", 6, True): 4491,
+    ("CGCS2000", 6, False): 4502,
+    ("Xian 1980", 3, True): 2349,
+    ("Xian 1980", 3, False): 2370,
+    ("Xian 1980", 6, True): 2327,
+    ("Xian 1980", 6, False): 2338,
+    ("Beijing 1954", 3, True): 2401,
+    ("Beijing 1954", 3, False): 2422,
+    ("Beijing 1954", 6, True): 21413,
+    ("Beijing 1954", 6, False): 21453,
+}
+
+
+def gk_zone_epsg(datum: str, width: int, zone: int, *, prefix: bool) -> int:
+    """EPSG code of a Gauss-Krüger zone of CGCS2000, Xian 1980 or Beijing 1954.
+
+    Parameters
+    ----------
+    datum : {"CGCS2000", "Xian 1980", "Beijing 1954"}
+    width : {3, 6}
+        几度分带.
+    zone : int
+        带号: 25–45 for 3-degree zones, 13–23 for 6-degree zones in China.
+    prefix : bool
+        Whether eastings carry the zone number (``40 520 986.477``) or not
+        (``520 986.477``).
+
+    Examples
+    --------
+    >>> gk_zone_epsg("CGCS2000", 3, 40, prefix=True), gk_zone_epsg("CGCS2000", 3, 34, prefix=False)
+    (4528, 4543)
+    >>> gk_zone_epsg("Xian 1980", 3, 34, prefix=False), gk_zone_epsg("Beijing 1954", 6, 18, prefix=True)
+    (2379, 21418)
+    """
+    if (datum, width, prefix) not in _GK_FIRST_EPSG:
+        raise CRSError(f"no Gauss-Krüger zones for datum {datum!r} and zone width {width!r}")
+    zones = GK_ZONES[width]
+    if zone not in zones:
+        msg = f"带号 {zone} is not a {width}-degree zone in China (zones {zones[0]}–{zones[-1]})"
+        raise CRSError(msg)
+    return _GK_FIRST_EPSG[(datum, width, prefix)] + zone - zones[0]
+
+
+@dataclasses.dataclass(frozen=True)
+class GKZone:
+    """A Gauss-Krüger zone: datum, zone width (3 or 6), zone number and easting prefix.
+
+    Examples
+    --------
+    >>> zone = GKZone("CGCS2000", 3, 34, prefix=False)
+    >>> zone.epsg, zone.meridian, zone.with_prefix().epsg
+    (4543, 102, 4522)
+    """
+
+    datum: str
+    width: int
+    zone: int
+    prefix: bool
+
+    def __post_init__(self) -> None:
+        gk_zone_epsg(self.datum, self.width, self.zone, prefix=self.prefix)  # validates
+
+    @property
+    def epsg(self) -> int:
+        """The zone's EPSG code."""
+        return gk_zone_epsg(self.datum, self.width, self.zone, prefix=self.prefix)
+
+    @property
+    def meridian(self) -> int:
+        """The central meridian in degrees east."""
+        return 3 * self.zone if self.width == 3 else 6 * self.zone - 3
+
+    @property
+    def crs(self) -> pyproj.CRS:
+        """The zone's CRS."""
+        return pyproj.CRS.from_epsg(self.epsg)
+
+    def with_prefix(self, prefix: bool = True) -> GKZone:
+        """The same zone with (or without) the zone number in the eastings."""
+        return dataclasses.replace(self, prefix=prefix)
+
+
+def gk_zone(crs: pyproj.CRS | str | int) -> GKZone | None:
+    """The Gauss-Krüger zone a CRS is, or None when it is none of the EPSG zones.
+
+    Examples
+    --------
+    >>> gk_zone(2358)
+    GKZone(datum='Xian 1980', width=3, zone=34, prefix=True)
+    >>> gk_zone(3857) is None
+    True
+    """
+    code = pyproj.CRS(crs).to_epsg()
+    if code is None:
+        return None
+    for (datum, width, prefix), first in _GK_FIRST_EPSG.items():
+        zones = GK_ZONES[width]
+        if 0 <= code - first < len(zones):
+            return GKZone(datum, width, zones[code - first], prefix)
+    return None
+
+
+def gk_zone_crs(
+    lon: float, *, width: Literal[3, 6] = 3, prefix: bool = False, datum: str = "CGCS2000"
+) -> pyproj.CRS:
+    """The Gauss-Krüger zone CRS whose central meridian is nearest ``lon``.
 
     Parameters
     ----------
@@ -156,32 +282,35 @@ def gk_zone_crs(lon: float, *, width: Literal[3, 6] = 3, prefix: bool = False) -
     width : {3, 6}
         Zone width in degrees.
     prefix : bool
-        Whether eastings carry the zone number (EPSG 4513–4533 for 3-degree
-        zones) or not (EPSG 4534–4554).
+        Whether eastings carry the zone number (EPSG 4513–4533 for CGCS2000
+        3-degree zones) or not (EPSG 4534–4554).
+    datum : {"CGCS2000", "Xian 1980", "Beijing 1954"}
 
     Examples
     --------
     >>> gk_zone_crs(102.71).to_epsg(), gk_zone_crs(102.71, prefix=True).to_epsg()
     (4543, 4522)
+    >>> gk_zone_crs(102.71, datum="Beijing 1954").to_epsg()
+    2431
     """
     if width == 3:
         zone = math.floor(lon / 3 + 0.5)
-        if not 25 <= zone <= 45:
-            raise CRSError(f"longitude {lon:.4f} lies outside the CGCS2000 3-degree zones 25–45")
-        return pyproj.CRS.from_epsg(4488 + zone if prefix else 4534 + (3 * zone - 75) // 3)
-    if width == 6:
+    elif width == 6:
         zone = math.floor(lon / 6) + 1
-        if not 13 <= zone <= 23:
-            raise CRSError(f"longitude {lon:.4f} lies outside the CGCS2000 6-degree zones 13–23")
-        return pyproj.CRS.from_epsg(4478 + zone if prefix else 4502 + (6 * zone - 3 - 75) // 6)
-    raise InputError(f"zone width must be 3 or 6, got {width!r}")
+    else:
+        raise InputError(f"zone width must be 3 or 6, got {width!r}")
+    zones = GK_ZONES[width]
+    if zone not in zones:
+        msg = f"longitude {lon:.4f} lies outside the {width}-degree zones {zones[0]}–{zones[-1]}"
+        raise CRSError(msg)
+    return pyproj.CRS.from_epsg(gk_zone_epsg(datum, width, zone, prefix=prefix))
 
 
 def prefixed_zone(easting: float) -> int | None:
     """The zone number carried by an easting with a zone prefix, else None.
 
-    CGCS2000 eastings with a prefix are ``zone × 1 000 000 + 500 000 ± …``; in
-    China the 3-degree zones are 25–45 and the 6-degree zones 13–23.
+    Eastings with a prefix are ``zone × 1 000 000 + 500 000 ± …``; in China
+    the 3-degree zones are 25–45 and the 6-degree zones 13–23.
 
     Examples
     --------
@@ -191,28 +320,31 @@ def prefixed_zone(easting: float) -> int | None:
     if not np.isfinite(easting) or easting < 1_000_000:
         return None
     zone = int(easting // 1_000_000)
-    return zone if 13 <= zone <= 23 or 25 <= zone <= 45 else None
+    return zone if any(zone in zones for zones in GK_ZONES.values()) else None
 
 
 def zone_crs_from_eastings(eastings, *, datum: str = "CGCS2000") -> pyproj.CRS | None:
     """Guess the prefixed Gauss-Krüger CRS from eastings that carry a zone prefix.
 
     Returns None when the eastings carry no prefix or disagree on the zone.
-    Only the CGCS2000 datum is guessed; the width follows from the zone number
-    (13–23: 6-degree, 25–45: 3-degree).
+    The width follows from the zone number (13–23: 6-degree, 25–45:
+    3-degree); the datum cannot be seen in the numbers and is given.
 
     Examples
     --------
     >>> zone_crs_from_eastings([34_571_652.5, 34_572_000.0]).to_epsg()
     4522
+    >>> zone_crs_from_eastings([34_571_652.5], datum="Xian 1980").to_epsg()
+    2358
     """
-    if datum != "CGCS2000":
-        raise InputError(f"only CGCS2000 zones can be guessed, got datum {datum!r}")
+    if datum not in GK_DATUMS:
+        raise InputError(f"datum must be one of {', '.join(GK_DATUMS)}, got {datum!r}")
     zones = {prefixed_zone(float(e)) for e in np.asarray(eastings, dtype=float).ravel()}
     if len(zones) != 1 or None in zones:
         return None
     zone = zones.pop()
-    return pyproj.CRS.from_epsg(4488 + zone if zone >= 25 else 4478 + zone)
+    width = 3 if zone in GK_ZONES[3] else 6
+    return pyproj.CRS.from_epsg(gk_zone_epsg(datum, width, zone, prefix=True))
 
 
 # -------------------------------------------------------------------- area rules
@@ -549,3 +681,86 @@ def to_gcj02(gdf: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
     """
     lonlat = gdf.to_crs(CGCS2000)
     return _transform_layer(lonlat, wgs84_to_gcj02, pyproj.CRS.from_epsg(4326), "CGCS2000 → GCJ-02")
+
+
+# ------------------------------------------------------------- CRS declaration
+
+_LONLAT_SYSTEMS = {"gcj02": from_gcj02, "gcj-02": from_gcj02, "bd09": from_bd09, "bd-09": from_bd09}
+
+
+def _crs_hint(gdf: gpd.GeoDataFrame) -> str:
+    """A suggestion for ``crs=`` from the coordinates of a layer without a usable CRS."""
+    if gdf.empty or gdf.geometry.isna().all():
+        return "e.g. crs='EPSG:4543'"
+    minx, miny, maxx, maxy = gdf.total_bounds
+    guess = zone_crs_from_eastings([minx, maxx])
+    if guess is not None and 1_000_000 < miny < 6_000_000:
+        return f"the eastings carry a zone prefix, e.g. crs='EPSG:{guess.to_epsg()}'"
+    if minx >= -180 and maxx <= 180 and miny >= -90 and maxy <= 90:
+        return (
+            "the coordinates are degrees: crs='EPSG:4490' (CGCS2000), or crs='gcj02' / "
+            "crs='bd09' for Amap / Baidu coordinates"
+        )
+    return "e.g. crs='EPSG:4543' (CGCS2000 3-degree zone, CM 102°E)"
+
+
+def declare_crs(gdf: gpd.GeoDataFrame, crs=None, *, layer: str = "layer") -> gpd.GeoDataFrame:
+    """The layer with its coordinate reference system declared and checked.
+
+    Parameters
+    ----------
+    gdf : GeoDataFrame
+        A layer as read from its source.
+    crs : optional
+        The CRS the coordinates are in (anything pyproj accepts), overriding
+        the layer's own; or ``"gcj02"`` / ``"bd09"`` for Amap / Baidu lon/lat,
+        which is converted to CGCS2000 (EPSG:4490) and recorded in
+        ``attrs["coordinate_conversion"]``. Without it the layer's own CRS is
+        kept.
+    layer : str
+        The layer's name in error messages.
+
+    Returns
+    -------
+    GeoDataFrame
+        A copy when anything changed, else the layer itself.
+
+    Raises
+    ------
+    CRSError
+        No CRS is given and the layer has none (the message suggests one from
+        the coordinates); the CRS says degrees but the coordinates are not;
+        ``"gcj02"`` / ``"bd09"`` declared for a projected layer.
+
+    Examples
+    --------
+    >>> import landkit as lk
+    >>> parks = lk.read_layer(lk.sample_data_path(), "parks")
+    >>> bare = parks.set_crs(None, allow_override=True)
+    >>> declare_crs(bare, "EPSG:4543").crs.to_epsg()
+    4543
+    >>> amap = declare_crs(parks.to_crs(4326), "gcj02")
+    >>> amap.crs.to_epsg(), amap.attrs["coordinate_conversion"]
+    (4490, 'GCJ-02 → CGCS2000')
+    """
+    system = _LONLAT_SYSTEMS.get(str(crs).lower()) if crs is not None else None
+    if system is not None:
+        if gdf.crs is not None and not pyproj.CRS(gdf.crs).is_geographic:
+            msg = f"{layer}: crs={crs!r} declares lon/lat, but the layer is in {gdf.crs}."
+            raise CRSError(msg)
+        return system(gdf.set_crs(4326, allow_override=True))
+    if crs is not None:
+        return gdf.set_crs(crs, allow_override=True)
+    if gdf.crs is None:
+        msg = f"{layer}: the layer has no coordinate reference system. Fix: pass crs= ({_crs_hint(gdf)})."
+        raise CRSError(msg)
+    if pyproj.CRS(gdf.crs).is_geographic and not gdf.geometry.isna().all():
+        minx, miny, maxx, maxy = gdf.total_bounds
+        if minx < -180 or maxx > 360 or miny < -90 or maxy > 90:
+            hint = _crs_hint(gdf.set_crs(None, allow_override=True))
+            msg = (
+                f"{layer}: the CRS says degrees ({gdf.crs.to_string()}) but the coordinates are not "
+                f"degrees. Fix: pass the real crs= ({hint})."
+            )
+            raise CRSError(msg)
+    return gdf

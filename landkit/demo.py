@@ -122,11 +122,10 @@ def boundary_step(ctx: DemoContext) -> None:
     from .boundary import (
         boundary_points,
         park_publication_sheet,
-        read_coordinate_txt,
         write_boundary_points,
-        write_coordinate_txt,
         write_publication_sheet,
     )
+    from .io import read_coordinate_txt, write_coordinate_txt
 
     parks = ctx.layer("parks")
     park = parks.iloc[[0]]

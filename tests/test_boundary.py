@@ -18,8 +18,9 @@ from hypothesis import strategies as st
 from shapely.geometry import LineString, MultiPolygon, Point, Polygon, box
 
 import landkit as lk
-from landkit.boundary import four_boundaries_sentence, gk_zone_epsg
+from landkit.boundary import four_boundaries_sentence
 from landkit.cli import main
+from landkit.crs import gk_zone_epsg
 from landkit.errors import CRSError, GeometryError, InputError
 
 DATA = Path(__file__).parent / "data" / "land_parcels"

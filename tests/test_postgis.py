@@ -20,7 +20,7 @@ from shapely.geometry import MultiPolygon, Polygon, box
 
 import landkit as lk
 from landkit.errors import CRSError, InputError
-from landkit.postgis import masked_url, read_postgis, write_postgis
+from landkit.io.postgis import masked_url, read_postgis, write_postgis
 from landkit.provenance import provenance
 
 URL_VAR = "LANDKIT_TEST_POSTGIS_URL"

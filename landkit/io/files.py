@@ -1,4 +1,4 @@
-"""Reading and writing layers and tables.
+"""Files: reading and writing layers and tables.
 
 Formats: GeoPackage (the default for results), GeoParquet, Shapefile and
 GeoJSON for layers; CSV and XLSX (and GeoPackage attribute tables) for tables.
@@ -30,28 +30,28 @@ from pathlib import Path
 import geopandas as gpd
 import pandas as pd
 import pyogrio
-import pyproj
 
-from . import crs as lkcrs
-from .errors import CRSError, InputError
-from .provenance import KEY as PROVENANCE_KEY
-from .provenance import provenance_frame
-from .schema import prepare_layer
+from ..crs import declare_crs
+from ..errors import InputError
+from ..provenance import KEY as PROVENANCE_KEY
+from ..provenance import provenance_frame
+from ..schema import prepare_layer
 
 __all__ = [
+    "LAYER_SUFFIXES",
     "atomic_path",
     "list_layers",
-    "read_layer",
-    "read_table",
+    "read_file_layer",
+    "read_file_table",
     "sample_data_path",
-    "write_layer",
-    "write_layers",
-    "write_table",
+    "write_file_layer",
+    "write_file_layers",
+    "write_file_table",
 ]
 
 logger = logging.getLogger(__name__)
 
-_LAYER_SUFFIXES = {".gpkg", ".parquet", ".geoparquet", ".shp", ".geojson", ".json"}
+LAYER_SUFFIXES = {".gpkg", ".parquet", ".geoparquet", ".shp", ".geojson", ".json"}
 _TABLE_SUFFIXES = {".csv", ".xlsx", ".xlsm", ".gpkg"}
 
 
@@ -77,12 +77,6 @@ def sample_data_path(name: str = "kunming") -> Path:
 
 
 # ---------------------------------------------------------------------- reading
-
-
-def _is_database(source) -> bool:
-    return isinstance(source, str) and source.startswith(
-        ("postgresql://", "postgresql+psycopg://", "postgres://")
-    )
 
 
 def _existing(source) -> Path:
@@ -144,103 +138,27 @@ def _shapefile_encoding(path: Path, encoding: str | None) -> tuple[gpd.GeoDataFr
     raise InputError(msg)
 
 
-def _crs_hint(gdf: gpd.GeoDataFrame) -> str:
-    if gdf.empty or gdf.geometry.isna().all():
-        return "e.g. crs='EPSG:4543'"
-    minx, miny, maxx, maxy = gdf.total_bounds
-    guess = lkcrs.zone_crs_from_eastings([minx, maxx])
-    if guess is not None and 1_000_000 < miny < 6_000_000:
-        return f"the eastings carry a zone prefix, e.g. crs='EPSG:{guess.to_epsg()}'"
-    if minx >= -180 and maxx <= 180 and miny >= -90 and maxy <= 90:
-        return (
-            "the coordinates are degrees: crs='EPSG:4490' (CGCS2000), or crs='gcj02' / "
-            "crs='bd09' for Amap / Baidu coordinates"
-        )
-    return "e.g. crs='EPSG:4543' (CGCS2000 3-degree zone, CM 102°E)"
-
-
-def _apply_crs(gdf: gpd.GeoDataFrame, crs, where: str) -> tuple[gpd.GeoDataFrame, str | None]:
-    declared = str(crs).lower() if crs is not None else None
-    if declared in ("gcj02", "gcj-02", "bd09", "bd-09"):
-        if gdf.crs is not None and not pyproj.CRS(gdf.crs).is_geographic:
-            msg = f"{where}: crs={crs!r} declares lon/lat, but the layer is in {gdf.crs}."
-            raise CRSError(msg)
-        lonlat = gdf.set_crs(4326, allow_override=True)
-        converted = (
-            lkcrs.from_gcj02(lonlat) if declared.startswith("gcj") else lkcrs.from_bd09(lonlat)
-        )
-        return converted, converted.attrs["coordinate_conversion"]
-    if crs is not None:
-        return gdf.set_crs(crs, allow_override=True), None
-    if gdf.crs is None:
-        msg = f"{where}: the layer has no coordinate reference system. Fix: pass crs= ({_crs_hint(gdf)})."
-        raise CRSError(msg)
-    if pyproj.CRS(gdf.crs).is_geographic and not gdf.geometry.isna().all():
-        minx, miny, maxx, maxy = gdf.total_bounds
-        if minx < -180 or maxx > 360 or miny < -90 or maxy > 90:
-            msg = (
-                f"{where}: the CRS says degrees ({gdf.crs.to_string()}) but the coordinates are not "
-                f"degrees. Fix: pass the real crs= ({_crs_hint(gdf.set_crs(None, allow_override=True))})."
-            )
-            raise CRSError(msg)
-    return gdf, None
-
-
-def read_layer(
+def read_file_layer(
     source,
     layer: str | None = None,
     *,
     kind: str | None = None,
     encoding: str | None = None,
     crs=None,
-    sql: str | None = None,
 ) -> gpd.GeoDataFrame:
-    """Read a layer from a GeoPackage, GeoParquet, Shapefile or GeoJSON file, or PostGIS.
+    """Read a layer from a GeoPackage, GeoParquet, Shapefile or GeoJSON file.
 
-    Parameters
-    ----------
-    source : str or Path
-        The file.
-    layer : str, optional
-        The layer of a GeoPackage; without it, the layer named like ``kind``
-        or the only spatial layer.
-    kind : str, optional
-        A layer kind of :mod:`landkit.schema` (``"parcels"`` …): column
-        aliases are mapped and values parsed.
-    encoding : str, optional
-        Shapefile text encoding, overriding the ``.cpg`` file and detection.
-    crs : optional
-        The CRS of a layer that has none (anything pyproj accepts), or
-        ``"gcj02"`` / ``"bd09"`` to declare Amap / Baidu lon/lat, which is
-        converted to CGCS2000 (EPSG:4490).
-    sql : str, optional
-        For a ``postgresql://`` source only: a query to read instead of the
-        table ``layer`` (needs the ``landkit[postgis]`` extra).
-
-    Returns
-    -------
-    GeoDataFrame
-        With ``attrs["landkit_source"]`` recording the path, layer, encoding
-        and any coordinate conversion.
+    The parameters and the result are those of :func:`landkit.io.read_layer`.
 
     Examples
     --------
-    >>> import landkit as lk
-    >>> parks = lk.read_layer(lk.sample_data_path(), "parks")
-    >>> parks.crs.to_epsg(), "park_id" in parks.columns
-    (4543, True)
+    >>> read_file_layer(sample_data_path(), "parks").attrs["landkit_source"]["layer"]
+    'parks'
     """
-    if _is_database(source):
-        from .postgis import read_postgis
-
-        gdf = read_postgis(str(source), layer, sql=sql, crs=crs)
-        return prepare_layer(gdf, kind, layer=gdf.attrs["landkit_source"]["layer"]) if kind else gdf
-    if sql is not None:
-        raise InputError("sql= applies to postgresql:// sources only")
     path = _existing(source)
     suffix = path.suffix.lower()
-    if suffix not in _LAYER_SUFFIXES:
-        msg = f"{path}: cannot read '{suffix}' files as layers. Fix: use one of {sorted(_LAYER_SUFFIXES)}."
+    if suffix not in LAYER_SUFFIXES:
+        msg = f"{path}: cannot read '{suffix}' files as layers. Fix: use one of {sorted(LAYER_SUFFIXES)}."
         raise InputError(msg)
     name = _pick_layer(path, layer, kind, spatial=True)
     used_encoding = None
@@ -255,7 +173,8 @@ def read_layer(
         msg = f"{path}{f' layer {name}' if name else ''}: cannot be read ({err}). Fix: check the file and layer name."
         raise InputError(msg) from err
     where = f"{path}{f' (layer {name})' if name else ''}"
-    gdf, conversion = _apply_crs(gdf, crs, where)
+    gdf = declare_crs(gdf, crs, layer=where)
+    conversion = gdf.attrs.get("coordinate_conversion")
     if kind is not None:
         gdf = prepare_layer(gdf, kind, layer=where)
     gdf.attrs["landkit_source"] = {
@@ -297,19 +216,12 @@ def _numeric_where_possible(table: pd.DataFrame, known: set[str]) -> pd.DataFram
     return out
 
 
-def read_table(source, sheet: str | int | None = None, *, kind: str | None = None) -> pd.DataFrame:
-    """Read a register or table from CSV, XLSX or a GeoPackage attribute table.
+def read_file_table(
+    source, sheet: str | int | None = None, *, kind: str | None = None
+) -> pd.DataFrame:
+    """Read a table from CSV, XLSX or a GeoPackage attribute table.
 
-    CSV text may be UTF-8 (with or without BOM) or GBK/GB18030. Columns that a
-    ``kind`` defines are parsed by its type (dates as dates, codes as text);
-    other columns become numbers when every non-empty cell is a number.
-
-    Examples
-    --------
-    >>> import landkit as lk
-    >>> history = lk.read_table(lk.sample_data_path(), "park_history", kind="park_history")
-    >>> {"park_id", "year"} <= set(history.columns)
-    True
+    The parameters and the result are those of :func:`landkit.io.read_table`.
     """
     path = _existing(source)
     suffix = path.suffix.lower()
@@ -329,7 +241,7 @@ def read_table(source, sheet: str | int | None = None, *, kind: str | None = Non
     known = set()
     if kind is not None:
         table = prepare_layer(table, kind, layer=str(path))
-        from .schema import _spec
+        from ..schema import _spec
 
         known = set(_spec(kind)["column"])
     table = _numeric_where_possible(table, known)
@@ -393,7 +305,7 @@ def _for_ogr(frame: pd.DataFrame) -> pd.DataFrame:
 
 def _suffix(target: Path) -> str:
     suffix = target.suffix.lower()
-    if suffix not in _LAYER_SUFFIXES:
+    if suffix not in LAYER_SUFFIXES:
         msg = (
             f"{target}: cannot write '{suffix}' files. Fix: use .gpkg, .parquet, .shp or .geojson."
         )
@@ -401,7 +313,7 @@ def _suffix(target: Path) -> str:
     return suffix
 
 
-def write_layers(
+def write_file_layers(
     layers: Mapping[str, pd.DataFrame],
     target,
     *,
@@ -409,20 +321,7 @@ def write_layers(
 ) -> Path:
     """Write several layers and tables into one GeoPackage, atomically.
 
-    Existing layers of other names in ``target`` are kept (the file is copied,
-    the layers added to the copy, and the copy renamed onto ``target``); a
-    layer of the same name is replaced. DataFrames without geometry become
-    attribute tables. A ``landkit_provenance`` table records, per layer, the
-    given ``provenance`` or the frame's ``attrs["landkit_provenance"]``.
-
-    Examples
-    --------
-    >>> import tempfile, pathlib, landkit as lk
-    >>> parks = lk.read_layer(lk.sample_data_path(), "parks")
-    >>> out = pathlib.Path(tempfile.mkdtemp()) / "out.gpkg"
-    >>> _ = write_layers({"parks": parks}, out, provenance={"note": "copy"})
-    >>> sorted(name for name, _ in pyogrio.list_layers(out))
-    ['landkit_provenance', 'parks']
+    The parameters and the result are those of :func:`landkit.io.write_layers`.
     """
     target = Path(target)
     if target.suffix.lower() != ".gpkg":
@@ -454,24 +353,17 @@ def write_layers(
     return target
 
 
-def write_layer(gdf: gpd.GeoDataFrame, target, layer: str | None = None) -> Path:
+def write_file_layer(gdf: gpd.GeoDataFrame, target, layer: str | None = None) -> Path:
     """Write one layer atomically to .gpkg (default), .parquet, .shp or .geojson.
 
-    A target without a suffix gets ``.gpkg``. For a GeoPackage, ``layer``
-    defaults to the file's stem and other layers already in the file are kept.
-    Shapefiles are written UTF-8 with a ``.cpg`` file, through a temporary
-    folder.
+    The parameters and the result are those of :func:`landkit.io.write_layer`.
     """
-    if _is_database(target):
-        from .postgis import write_postgis
-
-        return write_postgis(gdf, str(target), layer)
     target = Path(target)
     if target.suffix == "":
         target = target.with_suffix(".gpkg")
     suffix = _suffix(target)
     if suffix == ".gpkg":
-        return write_layers({layer or target.stem: gdf}, target)
+        return write_file_layers({layer or target.stem: gdf}, target)
     if suffix in (".parquet", ".geoparquet"):
         with atomic_path(target) as tmp:
             gdf.to_parquet(tmp)
@@ -487,7 +379,7 @@ def write_layer(gdf: gpd.GeoDataFrame, target, layer: str | None = None) -> Path
             warnings.warn(
                 f"{target.name}: Shapefile field names hold at most 10 bytes: {renamed}. "
                 f"Write a GeoPackage to keep the names.",
-                stacklevel=2,
+                stacklevel=3,  # the caller of landkit.io.write_layer
             )
         target.parent.mkdir(parents=True, exist_ok=True)
         with tempfile.TemporaryDirectory(dir=target.parent, prefix=".landkit-") as folder:
@@ -504,19 +396,10 @@ def write_layer(gdf: gpd.GeoDataFrame, target, layer: str | None = None) -> Path
     return target
 
 
-def write_table(tables, target, *, index: bool = False) -> Path:
+def write_file_table(tables, target, *, index: bool = False) -> Path:
     """Write a table (CSV or XLSX) or several sheets (XLSX) atomically.
 
-    Parameters
-    ----------
-    tables : DataFrame or mapping of sheet name → DataFrame
-    target : str or Path
-        ``.csv`` (UTF-8 with BOM, so spreadsheet programs read Chinese) or ``.xlsx``.
-    index : bool
-        Write the index as the first column.
-
-    In workbooks the header row is frozen, numbers stay numbers and dates are
-    dates; a frame's ``attrs["landkit_provenance"]`` adds a ``provenance`` sheet.
+    The parameters and the result are those of :func:`landkit.io.write_table`.
     """
     target = Path(target)
     suffix = target.suffix.lower()

@@ -1,7 +1,7 @@
 """PostGIS layers: read a table or a query, write a table atomically.
 
 Needs the ``landkit[postgis]`` extra (SQLAlchemy, psycopg 3, GeoAlchemy2).
-:func:`landkit.read_layer` and :func:`landkit.write_layer` hand
+:func:`landkit.io.read_layer` and :func:`landkit.io.write_layer` hand
 ``postgresql://`` URLs here.
 
 * A layer is a table, ``table`` or ``schema.table``, each part a plain
@@ -30,7 +30,8 @@ import pandas as pd
 import pyproj
 import shapely
 
-from .errors import CRSError, InputError
+from ..crs import declare_crs
+from ..errors import CRSError, InputError
 
 __all__ = ["masked_url", "read_postgis", "write_postgis"]
 
@@ -221,8 +222,6 @@ def read_postgis(
     >>> parks = lk.read_layer(url, "parks")  # doctest: +SKIP
     >>> big = lk.read_layer(url, sql="SELECT * FROM parks WHERE ST_Area(geometry) > 1e6")  # doctest: +SKIP
     """
-    from . import io as lkio
-
     if (layer is None) == (sql is None):
         msg = "read a PostGIS table with layer= or a query with sql=, not both and not neither"
         raise InputError(msg)
@@ -257,7 +256,8 @@ def read_postgis(
         frame = frame.rename(columns={active: "geometry"})
         active = "geometry"
     gdf = gpd.GeoDataFrame(frame, geometry=active, crs=srid)
-    gdf, conversion = lkio._apply_crs(gdf, crs, f"{where} ({label})")
+    gdf = declare_crs(gdf, crs, layer=f"{where} ({label})")
+    conversion = gdf.attrs.get("coordinate_conversion")
     logger.info("read %d rows from %s (%s)", len(gdf), where, label)
     gdf.attrs["landkit_source"] = {
         "path": where,
