@@ -20,7 +20,6 @@ from shapely.geometry import LineString, MultiPolygon, Point, Polygon, box
 import landkit as lk
 from landkit.boundary import four_boundaries_sentence
 from landkit.cli import main
-from landkit.crs import gk_zone_epsg
 from landkit.errors import CRSError, GeometryError, InputError
 
 DATA = Path(__file__).parent / "data" / "land_parcels"
@@ -198,24 +197,6 @@ def test_prefix_outside_the_declared_zone_width_is_an_error(tmp_path):
     text = text.replace("带号=40\n", "")
     with pytest.raises(CRSError, match="6-degree"):
         lk.read_coordinate_txt(_write(tmp_path, text))
-
-
-def test_band_and_width_give_the_epsg_code():
-    cases = {
-        ("CGCS2000", 3, 34, True): (4522, 102, 34_500_000),
-        ("CGCS2000", 3, 34, False): (4543, 102, 500_000),
-        ("CGCS2000", 6, 18, True): (4496, 105, 18_500_000),
-        ("CGCS2000", 6, 18, False): (4507, 105, 500_000),
-        ("Xian 1980", 3, 34, True): (2358, 102, 34_500_000),
-        ("Beijing 1954", 6, 18, False): (21458, 105, 500_000),
-    }
-    for (datum, width, zone, prefix), (code, meridian, false_easting) in cases.items():
-        assert gk_zone_epsg(datum, width, zone, prefix=prefix) == code
-        params = {p.name: p.value for p in pyproj.CRS.from_epsg(code).coordinate_operation.params}
-        assert params["Longitude of natural origin"] == meridian
-        assert params["False easting"] == false_easting
-    with pytest.raises(CRSError):
-        gk_zone_epsg("CGCS2000", 3, 18, prefix=True)
 
 
 def test_xian80_header_gives_xian80_zone(tmp_path):

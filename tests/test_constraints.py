@@ -483,6 +483,25 @@ def test_a_geopackage_without_line_layers_is_refused(tmp_path):
         check(layer([box(0, 0, 1, 1)]), tmp_path / "missing.gpkg")
 
 
+def test_lines_from_a_folder_or_a_geopackage_give_the_mapping_result(tmp_path):
+    parcels = layer([box(0, 0, 100, 100), box(200, 0, 100, 100)], parcel_id=["A", "B"])
+    lines = {
+        "ecological_redline": layer([box(50, 0, 200, 100)]),
+        "urban_boundary": layer([box(-100, -100, 250, 300)]),
+    }
+    expected = check(parcels, lines, id_col="parcel_id")
+    gpkg = lk.write_layers(lines, tmp_path / "lines.gpkg")
+    folder = tmp_path / "lines"
+    for key, line in lines.items():
+        lk.write_layer(line, folder / f"{key}.geojson")
+    for source in (gpkg, folder, str(folder)):
+        result = check(parcels, source, id_col="parcel_id")
+        pd.testing.assert_frame_equal(
+            pd.DataFrame(result.drop(columns="geometry")),
+            pd.DataFrame(expected.drop(columns="geometry")),
+        )
+
+
 # ------------------------------------------------------------------ summary
 
 

@@ -9,7 +9,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from landkit import crs
-from landkit.errors import CRSError
+from landkit.errors import CRSError, InputError
 
 KUNMING = (102.71, 25.04)
 
@@ -37,6 +37,108 @@ def test_zone_epsg_codes_follow_the_formulas():
         assert abs(cm - lon) <= 1.5
     with pytest.raises(CRSError):
         crs.gk_zone_crs(10.0)
+
+
+def test_band_and_width_give_the_epsg_code():
+    cases = {
+        ("CGCS2000", 3, 34, True): (4522, 102, 34_500_000),
+        ("CGCS2000", 3, 34, False): (4543, 102, 500_000),
+        ("CGCS2000", 6, 18, True): (4496, 105, 18_500_000),
+        ("CGCS2000", 6, 18, False): (4507, 105, 500_000),
+        ("Xian 1980", 3, 34, True): (2358, 102, 34_500_000),
+        ("Beijing 1954", 6, 18, False): (21458, 105, 500_000),
+    }
+    for (datum, width, zone, prefix), (code, meridian, false_easting) in cases.items():
+        assert crs.gk_zone_epsg(datum, width, zone, prefix=prefix) == code
+        params = {p.name: p.value for p in pyproj.CRS.from_epsg(code).coordinate_operation.params}
+        assert params["Longitude of natural origin"] == meridian
+        assert params["False easting"] == false_easting
+    with pytest.raises(CRSError):
+        crs.gk_zone_epsg("CGCS2000", 3, 18, prefix=True)
+
+
+def _zone_parameters(code: int) -> tuple[str, float, float]:
+    """Datum name, central meridian and false easting of an EPSG code, from the EPSG database."""
+    zone_crs = pyproj.CRS.from_epsg(code)
+    params = {p.name: p.value for p in zone_crs.coordinate_operation.params}
+    return zone_crs.datum.name, params["Longitude of natural origin"], params["False easting"]
+
+
+@pytest.mark.parametrize("datum", crs.GK_DATUMS)
+@pytest.mark.parametrize("width", [3, 6])
+@pytest.mark.parametrize("prefix", [True, False])
+def test_every_zone_of_every_datum_matches_the_epsg_database(datum, width, prefix):
+    datum_name = {"CGCS2000": "China 2000", "Xian 1980": "Xian 1980", "Beijing 1954": "Beijing 1954"}
+    for zone in crs.GK_ZONES[width]:
+        code = crs.gk_zone_epsg(datum, width, zone, prefix=prefix)
+        name, meridian, false_easting = _zone_parameters(code)
+        assert datum_name[datum] in name
+        assert meridian == (3 * zone if width == 3 else 6 * zone - 3)
+        assert false_easting == (zone * 1_000_000 if prefix else 0) + 500_000
+        assert crs.gk_zone(code) == crs.GKZone(datum, width, zone, prefix)
+        assert crs.gk_zone(code).epsg == code
+        assert crs.gk_zone(code).meridian == meridian
+
+
+def test_xian80_and_beijing54_zones_for_kunming():
+    assert crs.gk_zone_epsg("Xian 1980", 3, 34, prefix=False) == 2379  # Xian 1980 CM 102E
+    assert crs.gk_zone_epsg("Beijing 1954", 3, 34, prefix=True) == 2410
+    assert crs.gk_zone_epsg("Beijing 1954", 6, 18, prefix=True) == 21418
+    assert crs.gk_zone_crs(102.71, datum="Xian 1980").to_epsg() == 2379
+    assert crs.gk_zone_crs(102.71, width=6, prefix=True, datum="Beijing 1954").to_epsg() == 21418
+    assert crs.zone_crs_from_eastings([34_571_652.5], datum="Xian 1980").to_epsg() == 2358
+    assert crs.zone_crs_from_eastings([18_400_000.0], datum="Beijing 1954").to_epsg() == 21418
+    assert crs.gk_zone(2358).with_prefix(False).epsg == 2379
+    assert crs.gk_zone(3857) is None and crs.gk_zone(4490) is None
+    with pytest.raises(CRSError):
+        crs.gk_zone_epsg("Xian 1980", 6, 34, prefix=True)  # 34 is a 3-degree zone
+    with pytest.raises(CRSError):
+        crs.gk_zone_epsg("WGS 84", 3, 34, prefix=True)
+    with pytest.raises(CRSError):
+        crs.GKZone("Beijing 1954", 3, 12, prefix=False)
+    with pytest.raises(InputError):
+        crs.zone_crs_from_eastings([34_571_652.5], datum="WGS 84")
+
+
+def _layer(geoms, crs_=None):
+    return gpd.GeoDataFrame({"parcel_id": [f"P{i}" for i in range(len(geoms))]}, geometry=geoms, crs=crs_)
+
+
+def test_declare_crs_sets_overrides_or_keeps_the_crs():
+    bare = _layer([shapely.Point(571_652.5, 2_770_673.0)])
+    declared = crs.declare_crs(bare, "EPSG:4543", layer="parcels")
+    assert declared.crs.to_epsg() == 4543 and bare.crs is None  # the input is untouched
+    assert crs.declare_crs(declared, 4544).crs.to_epsg() == 4544
+    assert crs.declare_crs(declared) is declared
+
+
+def test_declare_crs_without_a_crs_names_the_layer_and_suggests_one():
+    prefixed = _layer([shapely.Point(34_571_652.5, 2_770_673.0)])
+    with pytest.raises(CRSError, match=r"parcels: .*EPSG:4522"):
+        crs.declare_crs(prefixed, layer="parcels")
+    lonlat = _layer([shapely.Point(*KUNMING)])
+    with pytest.raises(CRSError, match="gcj02"):
+        crs.declare_crs(lonlat, layer="parcels")
+
+
+def test_declare_crs_refuses_degrees_that_are_metres():
+    wrong = _layer([shapely.Point(571_652.5, 2_770_673.0)], 4490)
+    with pytest.raises(CRSError, match="not degrees"):
+        crs.declare_crs(wrong, layer="parcels")
+
+
+def test_declare_crs_converts_amap_and_baidu_coordinates():
+    wgs = _layer([shapely.Point(*KUNMING)], 4326)
+    amap = _layer([shapely.Point(*crs.wgs84_to_gcj02(*KUNMING))], 4326)
+    baidu = _layer([shapely.Point(*crs.wgs84_to_bd09(*KUNMING))])  # no CRS: declared lon/lat
+    for layer, system, label in ((amap, "gcj02", "GCJ-02"), (baidu, "BD-09", "BD-09")):
+        converted = crs.declare_crs(layer, system)
+        assert converted.crs.to_epsg() == 4490
+        assert converted.attrs["coordinate_conversion"] == f"{label} → CGCS2000"
+        point = converted.geometry.iloc[0]
+        assert (point.x, point.y) == pytest.approx(KUNMING, abs=1e-8)
+    with pytest.raises(CRSError, match="declares lon/lat"):
+        crs.declare_crs(wgs.to_crs(4543), "gcj02", layer="parcels")
 
 
 def test_kunming_point_matches_the_published_coordinates():

@@ -188,3 +188,74 @@ def test_unknown_files_and_layers_are_clear_errors(tmp_path):
     lk.write_layers({"a": gdf, "b": gdf}, tmp_path / "two.gpkg")
     with pytest.raises(InputError, match="several layers"):
         lk.read_layer(tmp_path / "two.gpkg")
+
+
+# ------------------------------------------------------------------- line layers
+
+LINE_LAYERS = ("ecological_redline", "basic_farmland", "urban_boundary")
+
+
+def _sample_lines() -> dict[str, gpd.GeoDataFrame]:
+    return {key: lk.read_layer(lk.sample_data_path(), key) for key in LINE_LAYERS}
+
+
+def test_read_lines_from_a_geopackage_matches_layer_names(tmp_path):
+    lines = _sample_lines()
+    parks = lk.read_layer(lk.sample_data_path(), "parks")
+    path = lk.write_layers({**lines, "parks": parks}, tmp_path / "l.gpkg")
+    read = lk.io.read_lines(path)
+    assert list(read) == list(LINE_LAYERS)
+    for key in LINE_LAYERS:
+        assert len(read[key]) == len(lines[key])
+        assert read[key].attrs["landkit_source"]["layer"] == key
+    only_one = lk.write_layers({"urban_boundary": lines["urban_boundary"]}, tmp_path / "u.gpkg")
+    assert list(lk.io.read_lines(str(only_one))) == ["urban_boundary"]
+    none = lk.write_layers({"parks": lines["urban_boundary"]}, tmp_path / "p.gpkg")
+    with pytest.raises(InputError, match=r"holds none of the line layers.*parks"):
+        lk.io.read_lines(none)
+
+
+def test_read_lines_from_a_folder_of_files(tmp_path):
+    lines = _sample_lines()
+    folder = tmp_path / "lines"
+    lk.write_layer(lines["ecological_redline"], folder / "ecological_redline.shp")
+    lk.write_layer(lines["basic_farmland"], folder / "basic_farmland.geojson")
+    lk.write_layer(lines["urban_boundary"], folder / "urban_boundary.gpkg")
+    (folder / "notes.csv").write_text("a\n1\n")
+    read = lk.io.read_lines(folder)
+    assert list(read) == list(LINE_LAYERS)
+    for key in LINE_LAYERS:
+        assert read[key].crs.to_epsg() == lines[key].crs.to_epsg()
+        assert read[key].geometry.area.sum() == pytest.approx(lines[key].geometry.area.sum())
+    lk.write_layer(lines["urban_boundary"], folder / "urban_boundary.parquet")
+    with pytest.raises(InputError, match=r"several files for one line.*urban_boundary"):
+        lk.io.read_lines(folder)
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    with pytest.raises(InputError, match="holds none of the line layers"):
+        lk.io.read_lines(empty)
+
+
+def test_read_lines_checks_a_mapping_and_the_path():
+    lines = _sample_lines()
+    assert list(lk.io.read_lines({"urban_boundary": lines["urban_boundary"]})) == ["urban_boundary"]
+    with pytest.raises(InputError, match="unknown line layer"):
+        lk.io.read_lines({"redline": lines["ecological_redline"]})
+    with pytest.raises(InputError, match="expected a GeoDataFrame"):
+        lk.io.read_lines({"basic_farmland": "farmland.shp"})
+    with pytest.raises(InputError, match="must be a mapping"):
+        lk.io.read_lines(["ecological_redline"])
+    with pytest.raises(InputError, match="no such file or folder"):
+        lk.io.read_lines("no/such/lines.gpkg")
+
+
+def test_database_urls_go_to_postgis_and_tables_to_files_only(tmp_path):
+    url = "postgresql://planner:s3cret@localhost:1/land"
+    with pytest.raises(InputError, match="tables go to files only") as caught:
+        lk.read_table(url)
+    assert "s3cret" not in str(caught.value)
+    parks = lk.read_layer(lk.sample_data_path(), "parks")
+    with pytest.raises(InputError, match="several layers go to files only"):
+        lk.write_layers({"parks": parks}, url)
+    with pytest.raises(InputError, match="sql= applies to postgresql"):
+        lk.read_layer(lk.sample_data_path(), sql="SELECT 1")
