@@ -41,7 +41,7 @@ from . import standards
 from .distributed import Engine, run_partitioned, wanted
 from .errors import GeometryError, InputError, SchemaError, describe_ids
 from .geometry import repair
-from .io.lines import LINE_KEYS, LinesSource, read_lines
+from .io import LINE_KEYS, LinesSource, read_lines
 from .provenance import describe_source, provenance
 
 __all__ = [

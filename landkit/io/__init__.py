@@ -35,9 +35,11 @@ from .files import (
     write_file_layers,
     write_file_table,
 )
-from .lines import read_lines
+from .lines import LINE_KEYS, LinesSource, read_lines
 
 __all__ = [
+    "LINE_KEYS",
+    "LinesSource",
     "atomic_path",
     "list_layers",
     "read_coordinate_txt",

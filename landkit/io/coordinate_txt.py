@@ -493,7 +493,7 @@ def write_coordinate_txt(
     (the columns ``sheet_no``, ``intended_use``, ``land_use`` and
     ``extra_fields`` when present). 地块面积 is the planar area of the written
     coordinates in 公顷 to 4 decimals; 界址点数 counts the point lines. Points
-    follow :func:`boundary_points` (J1 north-west, outer rings clockwise,
+    follow :func:`landkit.rings.numbered_rings` (J1 north-west, outer rings clockwise,
     each ring closed, 圈号 1, 2 … for the outer ring, holes and further
     parts); X (northing) first, coordinates to 3 decimals.
 

@@ -52,7 +52,6 @@ __all__ = [
 logger = logging.getLogger(__name__)
 
 LAYER_SUFFIXES = {".gpkg", ".parquet", ".geoparquet", ".shp", ".geojson", ".json"}
-_TABLE_SUFFIXES = {".csv", ".xlsx", ".xlsm", ".gpkg"}
 
 
 # ------------------------------------------------------------------ sample data
