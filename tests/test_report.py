@@ -11,7 +11,8 @@ import pandas as pd
 import pytest
 
 from landkit.errors import InputError
-from landkit.report import FLAGGED_IDLE, write_report
+from landkit.idle import FLAGGED
+from landkit.report import write_report
 
 
 @pytest.fixture
@@ -111,7 +112,7 @@ def test_cells_are_typed(results, tmp_path):
     assert meets == ["否", "是", None]
     assert [r["园区编号"] for r in _records(book["指标"])][19:21] == ["K1", "K2"]  # looked up
     flagged = _records(book["闲置"])
-    assert len(flagged) == int(idle["idle_status"].isin(FLAGGED_IDLE).sum())
+    assert len(flagged) == int(idle["idle_status"].isin(FLAGGED).sum())
     assert {r["闲置状态"] for r in flagged} <= {
         "闲置",
         "临近闲置",
@@ -138,7 +139,7 @@ def test_idle_results_without_park_ids_still_give_a_workbook(results, tmp_path):
     path = write_report(tmp_path / "r.xlsx", idle=idle.drop(columns="park_id"))
     book = openpyxl.load_workbook(path)
     assert "闲置" in book.sheetnames
-    flagged = idle["idle_status"].isin(FLAGGED_IDLE).sum()
+    flagged = idle["idle_status"].isin(FLAGGED).sum()
     assert len(_rows(book["闲置"])) - 1 == flagged
 
 
