@@ -27,6 +27,7 @@ __all__ = [
     "column_label",
     "is_fraction",
     "label",
+    "labelled",
     "value_label",
     "value_labels",
     "yes_no",
@@ -167,6 +168,33 @@ def _one(field: str, code: str) -> str:
     if named is None and field in _COLUMN_FIELDS:
         named = _names().get(code)
     return code if named is None else named
+
+
+def labelled(frame: pd.DataFrame) -> pd.DataFrame:
+    """A copy of a table for display: Chinese headers and coded values by their Chinese names.
+
+    Headers come from :func:`label`; codes, lists of codes and yes/no values
+    from :func:`value_label`. Other values (numbers, dates, names, geometry)
+    are kept as they are.
+
+    Examples
+    --------
+    >>> import landkit as lk
+    >>> sample = lk.sample_data_path()
+    >>> checked = lk.check_three_lines(lk.read_layer(sample, "parks"), sample)
+    >>> labelled(checked[["park_id", "level", "status"]]).iloc[0].to_dict()
+    {'园区编号': 'G531042', '级别': '国家级', '状态': '合规'}
+    """
+    out = frame.copy()
+    for column in out.columns:
+        values = out[column]
+        coded = str(column) in _values() or str(column) in _LIST_FIELDS
+        if coded or values.dtype == bool or str(values.dtype) == "boolean":
+            named = values.astype(object).map(
+                lambda v, c=str(column): value_label(c, v), na_action="ignore"
+            )
+            out[column] = named.astype(object)
+    return out.rename(columns=lambda column: label(str(column)))
 
 
 def as_boolean(values: pd.Series) -> pd.Series:
