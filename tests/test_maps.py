@@ -98,6 +98,16 @@ def test_category_from_one_result_alone():
 # ------------------------------------------------------------------ the HTML
 
 
+def test_the_canvas_script_is_package_data_inlined_once(layers):
+    from importlib import resources
+
+    script = (resources.files("landkit.maps") / "canvas.js").read_text(encoding="utf-8")
+    assert "function landkitLayer(" in script and "function landkitLegend(" in script
+    parcels, park, lines = layers
+    html = make_map(parks=park, parcels=parcels, lines=lines, basemap=None).get_root().render()
+    assert html.count(script) == 1
+
+
 def test_map_has_layers_legend_and_features(layers):
     parcels, park, lines = layers
     fmap = make_map(parks=park, parcels=parcels, lines=lines, basemap=None)
