@@ -10,9 +10,10 @@ One workbook holds
   ``active`` and ``insufficient_data``);
 * ``来源`` — the provenance of the inputs.
 
-Headers are Chinese with units (from the label table, :func:`landkit.schema.label`),
-the header row is frozen, numbers stay numbers (fractions are formatted as
-percentages), dates are dates and status codes are shown in Chinese.
+Headers are Chinese with units and codes are shown by their Chinese names, both
+from the label tables (:mod:`landkit.labels`); the header row is frozen,
+numbers stay numbers (fractions are formatted as percentages) and dates are
+dates.
 """
 
 from __future__ import annotations
@@ -30,42 +31,21 @@ from openpyxl.utils import get_column_letter
 
 from .constraints import LINE_KEYS, line_columns
 from .errors import InputError
+from .idle import FLAGGED
 from .io import atomic_path
+from .labels import as_boolean, column_label, is_fraction, value_label, value_labels
 from .provenance import KEY as PROVENANCE_KEY
-from .schema import label
 
-__all__ = [
-    "FLAGGED_IDLE",
-    "STATUS_LABELS",
-    "as_boolean",
-    "column_label",
-    "is_fraction",
-    "write_report",
-]
+__all__ = ["write_report"]
 
 STATUS_LABELS = {
-    "violation": "三线违规",
-    "compliant": "合规",
-    "no_geometry": "无图形",
-    "government_delay": "政府原因延迟",
-    "recoverable": "可收回",
-    "idle": "闲置",
-    "suspected_idle": "疑似闲置",
-    "at_risk": "临近闲置",
-    "active": "正常",
-    "insufficient_data": "资料不足",
-    "below_standard": "指标未达标",
-    "not_evaluated": "未评价",
-}
-"""Chinese names of the status codes of three-line, idle and map results."""
+    **value_labels("status"), **value_labels("idle_status"), **value_labels("map_category")
+}  # fmt: skip
+"""Chinese names of status codes; read them with :func:`landkit.labels.value_label`."""
 
-FLAGGED_IDLE = ("government_delay", "recoverable", "idle", "suspected_idle", "at_risk")
-"""The ``idle_status`` values that are findings (shown on the idle sheet)."""
+FLAGGED_IDLE = FLAGGED
+"""The flagged ``idle_status`` values; the one definition is :data:`landkit.idle.FLAGGED`."""
 
-_STATUS_COLUMNS = ("status", "idle_status", "map_category")
-_FRACTIONS = frozenset(
-    {"building_coefficient", "green_ratio", "admin_share", "building_density", "builtup_fraction"}
-)
 _FIRST = ("park_id", "parcel_id", "name")
 _THREE_LINE_KEY = (
     "status",
@@ -82,51 +62,6 @@ _IDLE_KEY = (
     "recommended_action",
     "legal_basis",
 )
-
-
-_TRUE = frozenset({"true", "t", "yes", "y", "1", "是"})
-_FALSE = frozenset({"false", "f", "no", "n", "0", "否"})
-
-
-def as_boolean(values: pd.Series) -> pd.Series:
-    """A yes/no column as pandas' nullable boolean; text such as "True" or "否" is read too.
-
-    Examples
-    --------
-    >>> as_boolean(pd.Series(["True", "否", None, "?"])).tolist()
-    [True, False, <NA>, <NA>]
-    """
-    try:
-        return values.astype("boolean")
-    except (TypeError, ValueError):
-        text = values.astype("string").str.strip().str.lower()
-        truth = text.map(lambda t: True if t in _TRUE else False if t in _FALSE else pd.NA)
-        return truth.astype("boolean")
-
-
-def is_fraction(column: str) -> bool:
-    """Whether a column holds a fraction (0.24) that is shown as a percentage (24 %).
-
-    Examples
-    --------
-    >>> is_fraction("green_ratio"), is_fraction("idle_land_rate"), is_fraction("plot_ratio")
-    (True, True, False)
-    """
-    return column in _FRACTIONS or column.endswith(("_rate", "_share", "_fraction"))
-
-
-def column_label(column: str) -> str:
-    """The Chinese header of a column: its label with unit, ``（%）`` for fractions.
-
-    Examples
-    --------
-    >>> column_label("area_mu"), column_label("building_coefficient")
-    ('面积（亩）', '建筑系数（%）')
-    """
-    text = label(column)
-    if is_fraction(column) and text != column and "（" not in text:
-        text += "（%）"
-    return text
 
 
 # ------------------------------------------------------------------ the sheets
@@ -186,7 +121,7 @@ def _summary(
                 parts.append(total.rename(f"parcel_{column}"))
     if idle is not None and "idle_status" in idle.columns:
         status = idle["idle_status"]
-        for code in ("recoverable", "idle", "suspected_idle", "at_risk", "government_delay"):
+        for code in FLAGGED:
             parts.append(_count(idle, status.eq(code), f"{code}_count"))
         if "idle_fee_wan_yuan" in idle.columns and "park_id" in idle.columns:
             parts.append(idle.groupby("park_id")["idle_fee_wan_yuan"].sum(min_count=1))
@@ -228,7 +163,7 @@ def _sheets(
     if metrics is not None:
         sheets["指标"] = _table(metrics)
     if idle is not None:
-        sheets["闲置"] = _table(idle[idle["idle_status"].isin(FLAGGED_IDLE)], _IDLE_KEY)
+        sheets["闲置"] = _table(idle[idle["idle_status"].isin(FLAGGED)], _IDLE_KEY)
     return sheets
 
 
@@ -243,7 +178,7 @@ def _cell(value: object, column: str) -> tuple[object, str | None]:
     if value is None or value is pd.NA or value is pd.NaT:
         return None, None
     if isinstance(value, bool | np.bool_):
-        return ("是" if value else "否"), None
+        return value_label(column, value), None
     if isinstance(value, pd.Timestamp | dt.datetime):
         return value.date(), "yyyy-mm-dd"
     if isinstance(value, dt.date):
@@ -258,12 +193,7 @@ def _cell(value: object, column: str) -> tuple[object, str | None]:
         if is_fraction(column):
             return float(value), "0.0%"
         return float(value), "#,##0.00"
-    text = str(value)
-    if column in _STATUS_COLUMNS:
-        return STATUS_LABELS.get(text, text), None
-    if column == "violations":
-        return "、".join(label(key) for key in text.split(";") if key), None
-    return text, None
+    return value_label(column, str(value)), None
 
 
 def _write_sheet(book: Workbook, title: str, table: pd.DataFrame) -> None:

@@ -2,8 +2,9 @@
 
 The canonical columns of each layer kind, their types and their aliases live in
 ``columns.csv`` beside this module; the Chinese display names of every column
-(input and result) live in ``labels.csv``. Both are data: add an alias or a
-label there, not here.
+(input and result) live in ``labels.csv``, read by :mod:`landkit.labels`
+(:func:`label` is that module's). Both are data: add an alias or a label
+there, not here.
 
 Dates parse from the forms officials write: ``2021-03-05``, ``2021/3/5``,
 ``2021.03.05``, ``20210305``, ``2021年3月5日``, ISO date-times, and numeric
@@ -29,6 +30,7 @@ import shapely
 
 from .errors import SchemaError, describe_ids
 from .geometry import repair
+from .labels import BOOLEAN_WORDS, label
 
 __all__ = [
     "KINDS",
@@ -57,7 +59,6 @@ _START_STATUS = {
     "started": ("started", "已动工", "已开工", "动工", "开工", "是", "true", "yes", "1"),
     "not_started": ("not_started", "未动工", "未开工", "否", "false", "no", "0"),
 }
-_BOOL = {True: ("true", "yes", "y", "1", "是", "√"), False: ("false", "no", "n", "0", "否", "×")}
 _FIX = {
     "date": "write dates as 2021-03-05 (2021/3/5, 2021.03.05, 20210305 and 2021年3月5日 also work)",
     "number": "write plain numbers (no units, no text)",
@@ -75,16 +76,6 @@ def _columns() -> pd.DataFrame:
         table = pd.read_csv(path, dtype=str, keep_default_na=False)
     table["required"] = table["required"] == "true"
     return table
-
-
-@cache
-def _labels() -> dict[str, str]:
-    with resources.as_file(resources.files("landkit") / "labels.csv") as path:
-        table = pd.read_csv(path, dtype=str, keep_default_na=False)
-    return {
-        row.column: f"{row.label_zh}（{row.unit}）" if row.unit else row.label_zh
-        for row in table.itertuples()
-    }
 
 
 def _spec(kind: str) -> pd.DataFrame:
@@ -108,17 +99,6 @@ def id_column(kind: str) -> str | None:
     if kind in preferred:
         return preferred[kind]
     return ids[0] if ids else None
-
-
-def label(column: str) -> str:
-    """The Chinese display name of a column, with its unit.
-
-    Examples
-    --------
-    >>> label("area_mu"), label("parcel_id"), label("no_such_column")
-    ('面积（亩）', '宗地编号', 'no_such_column')
-    """
-    return _labels().get(column, column)
 
 
 # -------------------------------------------------------------------- parsing
@@ -378,7 +358,7 @@ def _parse_columns(frame: pd.DataFrame, kind: str, problems: _Problems) -> pd.Da
             frame[column], bad = _parse_choice(values, _START_STATUS)
             fix, kind_text = _FIX["start_status"], "start statuses"
         elif dtype == "bool":
-            parsed, bad = _parse_choice(values, _BOOL)
+            parsed, bad = _parse_choice(values, BOOLEAN_WORDS)
             frame[column] = parsed.astype("boolean")
             fix, kind_text = _FIX["bool"], "yes/no values"
         elif dtype == "code":

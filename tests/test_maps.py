@@ -6,6 +6,7 @@ import json
 import re
 import warnings
 
+import folium
 import geopandas as gpd
 import mapdata
 import numpy as np
@@ -16,7 +17,7 @@ import shapely
 import landkit as lk
 from landkit import maps
 from landkit.errors import CRSError, InputError
-from landkit.maps import combine_results, make_map, parcel_category, static_map
+from landkit.maps import combine_results, make_map, parcel_category, static, static_map
 
 CALL = re.compile(r"landkitLayer\((\{.*\}), (map_[0-9a-f]+)\);")
 
@@ -97,6 +98,16 @@ def test_category_from_one_result_alone():
 # ------------------------------------------------------------------ the HTML
 
 
+def test_the_canvas_script_is_package_data_inlined_once(layers):
+    from importlib import resources
+
+    script = (resources.files("landkit.maps") / "canvas.js").read_text(encoding="utf-8")
+    assert "function landkitLayer(" in script and "function landkitLegend(" in script
+    parcels, park, lines = layers
+    html = make_map(parks=park, parcels=parcels, lines=lines, basemap=None).get_root().render()
+    assert html.count(script) == 1
+
+
 def test_map_has_layers_legend_and_features(layers):
     parcels, park, lines = layers
     fmap = make_map(parks=park, parcels=parcels, lines=lines, basemap=None)
@@ -104,7 +115,7 @@ def test_map_has_layers_legend_and_features(layers):
     control = re.search(r"overlays :\s*\{(.*?)\}", html, re.S).group(1)
     names = [json.loads(key) for key in re.findall(r'("[^"]*") :', control)]
     assert names == ["生态保护红线", "城镇开发边界", "园区边界", "宗地"]  # no farmland given
-    legend = json.loads(re.search(r"var items = (\[.*\]);", html).group(1))
+    legend = json.loads(re.search(r'landkitLegend\("图例", (\[.*\]), map_', html).group(1))
     texts = [item[0] for item in legend]
     expected = {"三线违规", "可收回", "闲置", "疑似闲置", "临近闲置", "政府原因延迟", "合规"}
     assert expected <= set(texts)
@@ -246,7 +257,7 @@ def test_local_leaflet_replaces_every_cdn_link(layers, tmp_path):
     assert sorted(links) == ["https://gis.example/leaflet/leaflet.css",
                              "https://gis.example/leaflet/leaflet.js"]  # fmt: skip
     # the class-level defaults of folium are untouched
-    assert any("cdn" in url for _, url in maps.folium.Map.default_js)
+    assert any("cdn" in url for _, url in folium.Map.default_js)
 
 
 def test_local_leaflet_folder_must_hold_leaflet(layers, tmp_path):
@@ -351,9 +362,9 @@ def test_static_map_png(layers, tmp_path):
 
 
 def test_scale_bar_length_is_round():
-    assert maps._nice_length(1234) == 200
-    assert maps._nice_length(9000) == 1000
-    assert maps._nice_length(26000) == 5000
+    assert static._nice_length(1234) == 200
+    assert static._nice_length(9000) == 1000
+    assert static._nice_length(26000) == 5000
 
 
 def _render_text(text: str, family: str) -> np.ndarray:
@@ -386,7 +397,7 @@ def test_chinese_title_renders_as_glyphs_not_boxes(layers):
 
 def test_no_cjk_font_warns(layers, monkeypatch):
     _, park, _ = layers
-    monkeypatch.setattr(maps, "cjk_font", lambda: None)
+    monkeypatch.setattr(static, "cjk_font", lambda: None)
     with pytest.warns(UserWarning, match="Chinese glyphs"):
         static_map(park)
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 
 import mapdata
 import numpy as np
@@ -10,8 +11,11 @@ import openpyxl
 import pandas as pd
 import pytest
 
+import landkit as lk
 from landkit.errors import InputError
-from landkit.report import FLAGGED_IDLE, write_report
+from landkit.idle import FLAGGED
+from landkit.labels import label
+from landkit.report import write_report
 
 
 @pytest.fixture
@@ -111,7 +115,7 @@ def test_cells_are_typed(results, tmp_path):
     assert meets == ["否", "是", None]
     assert [r["园区编号"] for r in _records(book["指标"])][19:21] == ["K1", "K2"]  # looked up
     flagged = _records(book["闲置"])
-    assert len(flagged) == int(idle["idle_status"].isin(FLAGGED_IDLE).sum())
+    assert len(flagged) == int(idle["idle_status"].isin(FLAGGED).sum())
     assert {r["闲置状态"] for r in flagged} <= {
         "闲置",
         "临近闲置",
@@ -126,6 +130,28 @@ def test_cells_are_typed(results, tmp_path):
     assert {"结果": "three_lines", "项目": "tolerance_m2", "值": "1.0"} in provenance
 
 
+def test_codes_are_shown_by_their_chinese_names(tmp_path):
+    sample = lk.sample_data_path()
+    parcels = lk.read_layer(sample, "parcels")
+    with pytest.warns(UserWarning, match="repaired"):
+        three_lines = lk.check_three_lines(parcels, sample)
+    idle = lk.detect_idle(parcels, as_of="2026-11-01")
+    with pytest.warns(UserWarning, match="repaired"):
+        metrics = lk.parcel_metrics(parcels, lk.read_layer(sample, "buildings"))
+    path = write_report(tmp_path / "r.xlsx", three_lines=three_lines, metrics=metrics, idle=idle)
+    code = re.compile(r"^[a-z][a-z0-9_]*(;\s*[a-z][a-z0-9_]*)*$")
+    shown = set()
+    for sheet in openpyxl.load_workbook(path).worksheets[:-1]:  # the provenance sheet aside
+        header, *rows = _rows(sheet)
+        for position, name in enumerate(header):
+            if name == label("case") or not re.search(r"[\u4e00-\u9fff]", name):
+                continue  # the sample's notes on its test cases, and its unlabelled columns
+            values = {row[position] for row in rows if isinstance(row[position], str)}
+            assert not {v for v in values if code.match(v)}, name
+            shown |= values
+    assert {"三线违规", "闲置", "满一年未动工", "档案记录", "已核实", "是", "否"} <= shown
+
+
 def test_summary_without_parks(results, tmp_path):
     _, three_lines, _, _ = results
     path = write_report(tmp_path / "r.xlsx", three_lines=three_lines)
@@ -138,7 +164,7 @@ def test_idle_results_without_park_ids_still_give_a_workbook(results, tmp_path):
     path = write_report(tmp_path / "r.xlsx", idle=idle.drop(columns="park_id"))
     book = openpyxl.load_workbook(path)
     assert "闲置" in book.sheetnames
-    flagged = idle["idle_status"].isin(FLAGGED_IDLE).sum()
+    flagged = idle["idle_status"].isin(FLAGGED).sum()
     assert len(_rows(book["闲置"])) - 1 == flagged
 
 

@@ -1,0 +1,213 @@
+"""Chinese display names: one vocabulary for every column and coded value a user sees.
+
+Two tables beside this module hold the vocabulary; add a name there, not in code:
+
+* ``labels.csv`` (``column,label_zh,unit``) names every input and result column;
+* ``value_labels.csv`` (``field,value,label_zh``) names the coded values of a
+  column: statuses (``status``, ``idle_status``, ``map_category`` …), rules,
+  evidence, causes, line keys, park levels and yes/no (field ``bool``). A
+  ``field`` cell may name several columns that share a vocabulary, separated
+  by ``|``.
+
+Maps, workbooks, the command line and the notebooks all read these names
+through :func:`label`, :func:`column_label` and :func:`value_label`.
+"""
+
+from __future__ import annotations
+
+from functools import cache
+from importlib import resources
+
+import numpy as np
+import pandas as pd
+
+__all__ = [
+    "BOOLEAN_WORDS",
+    "as_boolean",
+    "column_label",
+    "is_fraction",
+    "label",
+    "labelled",
+    "value_label",
+    "value_labels",
+    "yes_no",
+]
+
+BOOLEAN_WORDS = {
+    True: ("true", "t", "yes", "y", "1", "是", "√"),
+    False: ("false", "f", "no", "n", "0", "否", "×"),
+}
+"""The words read as yes and no (lower case), in input tables and result files."""
+
+_FRACTIONS = frozenset(
+    {"building_coefficient", "green_ratio", "admin_share", "building_density", "builtup_fraction"}
+)
+_LIST_FIELDS = frozenset({"violations", "not_evaluated"})
+"""Columns holding several codes separated by ``;``."""
+_COLUMN_FIELDS = frozenset({"not_evaluated"})
+"""Columns whose codes are column names (named by :func:`label` without unit)."""
+
+
+@cache
+def _table(name: str) -> pd.DataFrame:
+    with resources.as_file(resources.files("landkit") / name) as path:
+        return pd.read_csv(path, dtype=str, keep_default_na=False)
+
+
+@cache
+def _names() -> dict[str, str]:
+    return dict(zip(*(_table("labels.csv")[col] for col in ("column", "label_zh")), strict=True))
+
+
+@cache
+def _labels() -> dict[str, str]:
+    return {
+        row.column: f"{row.label_zh}（{row.unit}）" if row.unit else row.label_zh
+        for row in _table("labels.csv").itertuples()
+    }
+
+
+@cache
+def _values() -> dict[str, dict[str, str]]:
+    out: dict[str, dict[str, str]] = {}
+    for row in _table("value_labels.csv").itertuples():
+        for field in row.field.split("|"):
+            out.setdefault(field, {})[row.value] = row.label_zh
+    return out
+
+
+def label(column: str) -> str:
+    """The Chinese display name of a column, with its unit; the column itself when unknown.
+
+    Examples
+    --------
+    >>> label("area_mu"), label("parcel_id"), label("no_such_column")
+    ('面积（亩）', '宗地编号', 'no_such_column')
+    """
+    return _labels().get(column, column)
+
+
+def is_fraction(column: str) -> bool:
+    """Whether a column holds a fraction (0.24) that is shown as a percentage (24 %).
+
+    Examples
+    --------
+    >>> is_fraction("green_ratio"), is_fraction("idle_land_rate"), is_fraction("plot_ratio")
+    (True, True, False)
+    """
+    return column in _FRACTIONS or column.endswith(("_rate", "_share", "_fraction"))
+
+
+def column_label(column: str) -> str:
+    """The Chinese header of a column: its label with unit, ``（%）`` for fractions.
+
+    Examples
+    --------
+    >>> column_label("area_mu"), column_label("building_coefficient")
+    ('面积（亩）', '建筑系数（%）')
+    """
+    text = label(column)
+    if is_fraction(column) and text != column and "（" not in text:
+        text += "（%）"
+    return text
+
+
+def yes_no(value: object) -> str | None:
+    """是 or 否 for a yes/no value (text such as "False" is read too); None when missing.
+
+    Examples
+    --------
+    >>> yes_no(True), yes_no("false"), yes_no(None)
+    ('是', '否', None)
+    """
+    truth = as_boolean(pd.Series([value], dtype=object)).iloc[0]
+    return None if truth is pd.NA else _values()["bool"][str(bool(truth)).lower()]
+
+
+def value_labels(field: str) -> dict[str, str]:
+    """Every code of a column with its Chinese name (empty when the column has no codes).
+
+    Examples
+    --------
+    >>> value_labels("status")
+    {'compliant': '合规', 'violation': '三线违规', 'no_geometry': '无图形'}
+    """
+    return dict(_values().get(field, {}))
+
+
+def value_label(field: str, value: object) -> str:
+    """The Chinese name of a value of a column, for display.
+
+    Codes are looked up in ``value_labels.csv``; yes/no values read 是/否;
+    a list of codes (``violations``, ``not_evaluated``: codes separated by
+    ``;``) gives their names joined by ``、``. Any other value (a name, an id,
+    free text) is returned as text.
+
+    Examples
+    --------
+    >>> value_label("idle_status", "suspected_idle")
+    '疑似闲置'
+    >>> value_label("violations", "basic_farmland;urban_boundary")
+    '永久基本农田、城镇开发边界外'
+    >>> value_label("not_evaluated", "plot_ratio; green_ratio")
+    '容积率、绿地率'
+    >>> value_label("meets_plot_ratio", False), value_label("name", "经开区")
+    ('否', '经开区')
+    """
+    if isinstance(value, bool | np.bool_):
+        return _values()["bool"][str(bool(value)).lower()]
+    text = str(value)
+    if field in _LIST_FIELDS:
+        codes = [code.strip() for code in text.split(";") if code.strip()]
+        return "、".join(_one(field, code) for code in codes)
+    return _one(field, text)
+
+
+def _one(field: str, code: str) -> str:
+    named = _values().get(field, {}).get(code)
+    if named is None and field in _COLUMN_FIELDS:
+        named = _names().get(code)
+    return code if named is None else named
+
+
+def labelled(frame: pd.DataFrame) -> pd.DataFrame:
+    """A copy of a table for display: Chinese headers and coded values by their Chinese names.
+
+    Headers come from :func:`label`; codes, lists of codes and yes/no values
+    from :func:`value_label`. Other values (numbers, dates, names, geometry)
+    are kept as they are.
+
+    Examples
+    --------
+    >>> import landkit as lk
+    >>> sample = lk.sample_data_path()
+    >>> checked = lk.check_three_lines(lk.read_layer(sample, "parks"), sample)
+    >>> labelled(checked[["park_id", "level", "status"]]).iloc[0].to_dict()
+    {'园区编号': 'G531042', '级别': '国家级', '状态': '合规'}
+    """
+    out = frame.copy()
+    for column in out.columns:
+        values = out[column]
+        coded = str(column) in _values() or str(column) in _LIST_FIELDS
+        if coded or values.dtype == bool or str(values.dtype) == "boolean":
+            named = values.astype(object).map(
+                lambda v, c=str(column): value_label(c, v), na_action="ignore"
+            )
+            out[column] = named.astype(object)
+    return out.rename(columns=lambda column: label(str(column)))
+
+
+def as_boolean(values: pd.Series) -> pd.Series:
+    """A yes/no column as pandas' nullable boolean; text in :data:`BOOLEAN_WORDS` is read too.
+
+    Examples
+    --------
+    >>> as_boolean(pd.Series(["True", "否", None, "?"])).tolist()
+    [True, False, <NA>, <NA>]
+    """
+    try:
+        return values.astype("boolean")
+    except (TypeError, ValueError):
+        words = {word: truth for truth, group in BOOLEAN_WORDS.items() for word in group}
+        text = values.astype("string").str.strip().str.lower()
+        return text.map(lambda t: words.get(t, pd.NA)).astype("boolean")
