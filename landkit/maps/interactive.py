@@ -32,9 +32,9 @@ import pandas as pd
 import shapely
 
 from ..constraints import LINE_KEYS, line_columns
-from ..io import read_lines
 from ..errors import InputError
 from ..geometry import polygonal_part
+from ..io import read_lines
 from ..labels import column_label, is_fraction, label, value_label
 from .categories import (
     CATEGORIES,

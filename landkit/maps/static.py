@@ -18,9 +18,8 @@ import geopandas as gpd
 import shapely
 
 from .. import crs as lkcrs
-from ..io import read_lines
 from ..errors import InputError
-from ..io import atomic_path
+from ..io import atomic_path, read_lines
 from ..labels import label, value_label
 from .categories import (
     CATEGORIES,
