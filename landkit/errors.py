@@ -11,10 +11,14 @@ from collections.abc import Iterable
 
 __all__ = [
     "CRSError",
+    "DataWarning",
     "GeometryError",
     "InputError",
+    "InputNotesWarning",
     "LandkitError",
+    "LandkitWarning",
     "SchemaError",
+    "UnrecognisedColumnsWarning",
     "describe_ids",
 ]
 
@@ -53,3 +57,19 @@ def describe_ids(ids: Iterable[object], *, first: int = 5) -> str:
     shown = ", ".join(str(i) for i in ids[:first])
     more = ", …" if len(ids) > first else ""
     return f"{shown}{more} ({len(ids)} in all)"
+
+
+class LandkitWarning(UserWarning):
+    """Base class of every warning landkit gives."""
+
+
+class DataWarning(LandkitWarning):
+    """Input data are incomplete or disagree: rows left out, values replaced or not used."""
+
+
+class UnrecognisedColumnsWarning(DataWarning):
+    """A layer holds columns that look like canonical columns but were not recognised."""
+
+
+class InputNotesWarning(DataWarning):
+    """landkit had to interpret a non-standard input (a header, a ring, an id) and says how."""
