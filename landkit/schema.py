@@ -47,6 +47,7 @@ __all__ = [
     "COLUMNS_KEY",
     "KINDS",
     "PARK_ID_KEY",
+    "apply_columns",
     "id_column",
     "label",
     "likely_column",
@@ -424,6 +425,47 @@ def _normalise(
     if park_id is not None:
         out.attrs[PARK_ID_KEY] = str(park_id)
     return out, problems
+
+
+def apply_columns(
+    frame: pd.DataFrame,
+    columns: Mapping[str, str] | None = None,
+    *,
+    park_id: str | None = None,
+    layer: str | None = None,
+) -> pd.DataFrame:
+    """A copy with the columns renamed as ``columns`` says and ``park_id`` given, both kept in attrs.
+
+    For a layer whose kind is not known yet (:func:`landkit.read_layer` without
+    ``kind=``): the mapping and the park id are recorded in ``attrs`` so that
+    :func:`prepare_layer` and :func:`validate_layer` (and so every analysis)
+    apply them again.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> table = pd.DataFrame({"用途": ["1001"]})
+    >>> out = apply_columns(table, {"用途": "land_use"}, park_id="K1")
+    >>> out.to_dict("records"), out.attrs[COLUMNS_KEY]
+    ([{'land_use': '1001', 'park_id': 'K1'}], {'用途': 'land_use'})
+    """
+    problems = _Problems(layer or "layer", "columns=", frame)
+    mapping = dict(columns or {})
+    absent = [s for s, t in mapping.items() if s not in frame.columns and t not in frame.columns]
+    if absent:
+        problems.add(
+            f"columns=: the layer has no column {', '.join(map(repr, absent))}. Fix: use a "
+            f"column of the layer ({', '.join(map(str, frame.columns[:12]))} …)."
+        )
+    out = frame.rename(columns={s: t for s, t in mapping.items() if s in frame.columns})
+    out = _give_park_id(out, park_id, problems)
+    problems.raise_if_any()
+    out.attrs = dict(frame.attrs)
+    if mapping:
+        out.attrs[COLUMNS_KEY] = mapping
+    if park_id is not None:
+        out.attrs[PARK_ID_KEY] = str(park_id)
+    return out
 
 
 def prepare_layer(
