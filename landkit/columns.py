@@ -28,6 +28,9 @@ from .labels import label
 
 __all__ = [
     "KINDS",
+    "feature_id_column",
+    "feature_name_column",
+    "find_column",
     "id_column",
     "likely_column",
     "recognise_column",
@@ -222,3 +225,40 @@ def unrecognised_columns(frame: pd.DataFrame, kind: str) -> pd.DataFrame:
         likely = likely_column(text, kind)
         rows.append((text, likely, label(likely) if likely else None))
     return pd.DataFrame(rows, columns=["column", "likely_column", "likely_label"])
+
+
+def find_column(frame: pd.DataFrame, column: str, kinds: tuple[str, ...]) -> str | None:
+    """The column of ``frame`` that means the canonical ``column`` in one of ``kinds``, or None.
+
+    An explicit mapping kept in ``frame.attrs`` (``columns=`` on read) comes
+    first, then the canonical name itself, then a recognised alias, kind by kind.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> parks = pd.DataFrame(columns=["园区代码", "开发区名称"])
+    >>> find_column(parks, "park_id", ("parcels", "parks")), find_column(parks, "name", ("parks",))
+    ('园区代码', '开发区名称')
+    """
+    explicit = {t: s for s, t in frame.attrs.get("landkit_columns", {}).items()}
+    if explicit.get(column) in frame.columns:
+        return explicit[column]
+    if column in frame.columns:
+        return column
+    for kind in kinds:
+        for col in frame.columns:
+            if recognise_column(str(col), kind) == column:
+                return col
+    return None
+
+
+def feature_id_column(frame: pd.DataFrame) -> str | None:
+    """The id column of parcels or parks: ``parcel_id`` or ``park_id``, canonical or recognised."""
+    return find_column(frame, "parcel_id", ("parcels",)) or find_column(
+        frame, "park_id", ("parks",)
+    )
+
+
+def feature_name_column(frame: pd.DataFrame) -> str | None:
+    """The name column of parcels or parks (名称, 开发区名称, 宗地名称 …)."""
+    return find_column(frame, "name", ("parks", "parcels"))

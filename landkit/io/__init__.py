@@ -21,8 +21,8 @@ from pathlib import Path
 import geopandas as gpd
 import pandas as pd
 
-from ..errors import InputError
 from ..columns import id_column
+from ..errors import InputError
 from . import postgis
 from .coordinate_txt import read_coordinate_txt, write_coordinate_txt
 from .files import (
