@@ -85,7 +85,7 @@ def _own_rings(geom) -> list[tuple[bool, np.ndarray]]:
     """(is a hole, open ring) in the geometry's own order: each part's shell, then its holes."""
     parts = list(geom.geoms) if isinstance(geom, MultiPolygon) else [geom]
     return [
-        (hole, _open_ring(ring))
+        (hole, np.asarray(ring.coords)[:-1, :2])
         for part in parts
         for hole, ring in ((False, part.exterior), *((True, h) for h in part.interiors))
     ]

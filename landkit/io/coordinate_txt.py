@@ -262,8 +262,7 @@ def _rings(parcel: _Parcel) -> list[_Ring]:
     """Split a parcel's points into rings (easting, northing), each open, with its point ids.
 
     A new ring starts when 圈号 changes, after a ring has closed on its first
-    point, or when the first point number comes again at another place. A
-    point repeating the one before it is dropped.
+    point, or when the first point number comes again at another place.
     """
     rings: list[_Ring] = []
     current_no, first_id, closed = None, None, True
@@ -277,7 +276,7 @@ def _rings(parcel: _Parcel) -> list[_Ring]:
         ring = rings[-1]
         if len(ring.points) > 2 and point == ring.points[0]:
             ring.closed = closed = True
-        elif point != ring.points[-1]:
+        else:
             ring.ids.append(point_id)
             ring.points.append(point)
     return rings
