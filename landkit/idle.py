@@ -43,6 +43,7 @@ import numpy as np
 import pandas as pd
 
 from . import standards
+from .columns import field_name_zh
 from .crs import measure_area
 from .distributed import Engine, run_partitioned, wanted
 from .errors import InputError, SchemaError, describe_ids
@@ -128,7 +129,8 @@ def detect_idle(
         * ``idle_fee_wan_yuan``: 20 % of the land price for ``idle`` (NaN
           without a price, and for other statuses);
         * ``recommended_action``, ``legal_basis``, ``idle_reason`` (Chinese),
-          ``missing_fields``;
+          ``missing_fields`` (English column names) and ``missing_fields_zh``
+          (the same in Chinese);
         * ``start_evidence`` (``records`` or ``raster``), ``evidence_conflict``,
           ``builtup_fraction`` (and ``builtup_fraction_YYYYMMDD`` per date when
           several rasters are given).
@@ -521,7 +523,7 @@ def _findings(frame, start, causes, rules, day) -> pd.DataFrame:
     table["legal_basis"] = [
         _legal_basis(actions, s, c) for s, c in zip(status, causes, strict=True)
     ]
-    table["missing_fields"] = _missing(facts)
+    table["missing_fields"], table["missing_fields_zh"] = _missing(facts)
     rows = pd.concat(
         [table, facts["agreed"].rename("agreed"), facts["halted_on"].rename("halted")], axis=1
     )
@@ -534,18 +536,27 @@ def _findings(frame, start, causes, rules, day) -> pd.DataFrame:
     return table
 
 
-def _missing(facts) -> list[str | None]:
-    """The fields whose absence left a row undecided."""
+def _missing(facts) -> tuple[list[str | None], list[str | None]]:
+    """The fields whose absence left a row undecided, named in English and in Chinese."""
+    zh = field_name_zh
     texts = {
-        "unknown_start": "start_status; actual_start_date; builtup raster",
-        "no_agreed_date": "agreed_start_date",
+        "unknown_start": (
+            "start_status; actual_start_date; builtup raster",
+            f"{zh('start_status')}；{zh('actual_start_date')}；建成区栅格",
+        ),
+        "no_agreed_date": ("agreed_start_date", zh("agreed_start_date")),
         "halted_unknown": (
             "developed_area_m2 or footprint_area_m2 (with planned_footprint_area_m2 or a "
-            "geometry); invested_wan_yuan with planned_investment_wan_yuan"
+            "geometry); invested_wan_yuan with planned_investment_wan_yuan",
+            f"{zh('developed_area_m2')}或{zh('footprint_area_m2')}（及"
+            f"{zh('planned_footprint_area_m2')}或地块图形）；{zh('invested_wan_yuan')}及"
+            f"{zh('planned_investment_wan_yuan')}",
         ),
     }
-    missing = np.select([facts[key] for key in texts], list(texts.values()), None)
-    return missing.tolist()
+    conditions = [facts[key] for key in texts]
+    english = np.select(conditions, [t[0] for t in texts.values()], None)
+    chinese = np.select(conditions, [t[1] for t in texts.values()], None)
+    return english.tolist(), chinese.tolist()
 
 
 def _legal_basis(actions: pd.DataFrame, status: str, cause: str | None) -> str | None:
@@ -570,7 +581,7 @@ def _reason(row, cause, area_short, money_short) -> str | None:
     """Why a row has its status, in Chinese."""
     status = row.idle_status
     if status == "insufficient_data":
-        return f"资料不足，缺少：{row.missing_fields}"
+        return f"资料不足，缺少：{row.missing_fields_zh}"
     texts = {
         "not_started_1y": f"自约定动工日期{_day(row.agreed)}起满一年未动工开发",
         "not_started_2y": f"自约定动工日期{_day(row.agreed)}起满两年未动工开发",
