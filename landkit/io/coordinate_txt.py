@@ -149,7 +149,7 @@ def _parse_txt(text: str, where: str) -> tuple[dict[str, dict[str, str]], list[_
         shown = "; ".join(problems[:5])
         if len(problems) > 5:
             shown += f"; … ({len(problems)} problems)"
-        raise InputError(f"{where}: not a coordinate exchange file: {shown}")
+        raise InputError(f"{where}: cannot read it as a coordinate exchange file (TXT): {shown}")
     return sections, parcels
 
 
@@ -313,8 +313,8 @@ def _duplicate_ids(ids: list[str | None], lines: list[int]) -> list[str]:
         if pid is not None:
             positions.setdefault(pid, []).append(position)
     return [
-        f"地块编号 {pid} 出现 {len(where)} 次：文件中第 "
-        + "、".join(f"{p + 1} 个地块（第 {lines[p]} 行）" for p in where)
+        f"地块编号 {pid} 出现 {len(where)} 次：文件中第 {'、'.join(str(p + 1) for p in where)} "
+        f"个地块（第 {'、'.join(str(lines[p]) for p in where)} 行），各作一个地块读入"
         for pid, where in positions.items()
         if len(where) > 1
     ]

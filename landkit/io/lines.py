@@ -28,10 +28,9 @@ import geopandas as gpd
 import pandas as pd
 
 from ..errors import InputError
-from ..labels import value_label
 from .files import LAYER_SUFFIXES, list_layers, read_file_layer
 
-__all__ = ["LINE_KEYS", "line_key", "read_lines", "recognised_lines"]
+__all__ = ["LINE_KEYS", "line_key", "line_name_zh", "read_lines", "recognised_lines"]
 
 logger = logging.getLogger(__name__)
 
@@ -74,6 +73,17 @@ def line_key(name: str) -> str | None:
     return next(iter(found)) if len(found) == 1 else None
 
 
+def line_name_zh(key: str) -> str:
+    """The Chinese name of a line layer: the first Chinese name of the line in ``line_names.csv``.
+
+    Examples
+    --------
+    >>> line_name_zh("urban_boundary")
+    '城镇开发边界'
+    """
+    return next(p for p, line in _patterns() if line == key and not p.isascii())
+
+
 def _candidates() -> str:
     by_line: dict[str, list[str]] = {}
     for pattern, line in _patterns():
@@ -94,7 +104,7 @@ def _unrecognised(what: str, names: Sequence[str]) -> InputError:
 def _tag(layer: Layer, line: str, source: str, matched: str) -> Layer:
     out = layer.copy()
     out.attrs[KEY] = {"line": line, "source": source, "matched": matched}
-    logger.info("%s (%s) ← %s", value_label("line", line), line, source)
+    logger.info("%s (%s) ← %s", line_name_zh(line), line, source)
     return out
 
 
@@ -162,7 +172,7 @@ def recognised_lines(lines: Mapping[str, Layer]) -> pd.DataFrame:
     rows = {}
     for key, layer in lines.items():
         info = layer.attrs.get(KEY, {"source": "given", "matched": "given"})
-        rows[key] = (value_label("line", key), info["source"], info["matched"], len(layer))
+        rows[key] = (line_name_zh(key), info["source"], info["matched"], len(layer))
     return pd.DataFrame.from_dict(
         rows, orient="index", columns=["line_zh", "source", "matched", "features"]
     )
