@@ -484,6 +484,7 @@ def four_boundaries(
     name_col: str,
     tolerance: float | None = None,
     max_distance: float | None = None,
+    rules: Mapping[str, object] | pd.DataFrame | None = None,
 ) -> dict[str, str | None]:
     """四至: the named feature adjoining each side (east, south, west, north).
 
@@ -500,10 +501,13 @@ def four_boundaries(
         The column holding the neighbours' names (in every layer).
     tolerance : float, optional
         Distance in metres within which a neighbour counts as touching; default
-        from the ``boundary`` rule table (``four_boundaries_touch_tolerance_m``).
+        from the ``boundary`` rule table (``four_boundaries_touch_tolerance_m``);
+        the same as ``rules={"four_boundaries_touch_tolerance_m": ...}``.
     max_distance : float, optional
         Ignore non-touching neighbours farther than this (metres); no limit by
         default.
+    rules : mapping or DataFrame, optional
+        Overrides of the ``boundary`` table (see :mod:`landkit.standards`).
 
     Returns
     -------
@@ -538,14 +542,16 @@ def four_boundaries(
     >>> sides["sentence"].startswith("东至")
     True
     """
+    rules = standards.overrides(
+        rules, _RULES, given={"four_boundaries_touch_tolerance_m": tolerance}
+    )
     layers = _as_layers(neighbours)
     if isinstance(feature, shapely.Geometry):
         if not layers:
             raise InputError("four_boundaries: a bare geometry needs neighbours (for the CRS)")
         feature = gpd.GeoDataFrame(geometry=[feature], crs=layers[0].crs)
     frame = _single_feature(feature, what="four_boundaries")
-    if tolerance is None:
-        tolerance = float(standards.rule(_RULES, "four_boundaries_touch_tolerance_m"))
+    tolerance = standards.get(_RULES, "four_boundaries_touch_tolerance_m", rules=rules).value
     crs = area_crs(frame)
     shape = frame.geometry.to_crs(crs).iloc[0]
     names, parts = _neighbour_parts(shape, layers, name_col, crs, tolerance)
@@ -928,7 +934,11 @@ def _assemble(rings: list[list[tuple[float, float]]]):
 
 
 def read_coordinate_txt(
-    path, *, encoding: str | None = None, swap_xy: bool = False
+    path,
+    *,
+    encoding: str | None = None,
+    swap_xy: bool = False,
+    rules: Mapping[str, object] | pd.DataFrame | None = None,
 ) -> gpd.GeoDataFrame:
     """Read a coordinate exchange TXT (界址点坐标交换格式) into parcels.
 
@@ -943,6 +953,10 @@ def read_coordinate_txt(
     swap_xy : bool
         The file lists the easting first (a non-standard file); by default the
         swap is detected and raised as an error.
+    rules : mapping or DataFrame, optional
+        Overrides of the ``boundary`` table's declared-area tolerances
+        (``txt_area_tolerance_ha``, ``txt_area_tolerance_rel``; see
+        :mod:`landkit.standards`).
 
     Returns
     -------
@@ -984,6 +998,7 @@ def read_coordinate_txt(
     >>> parcels.crs.to_epsg(), len(parcels), bool(parcels["area_mismatch"].any())
     (4522, 2, False)
     """
+    rules = standards.overrides(rules, _RULES)
     path = Path(path)
     where = str(path)
     if not path.is_file():
@@ -1047,8 +1062,8 @@ def read_coordinate_txt(
     out["area_m2"] = area
     out["area_ha"] = m2_to_ha(area)
     out["area_mu"] = m2_to_mu(area)
-    absolute = float(standards.rule(_RULES, "txt_area_tolerance_ha"))
-    relative = float(standards.rule(_RULES, "txt_area_tolerance_rel"))
+    absolute = standards.get(_RULES, "txt_area_tolerance_ha", rules=rules).value
+    relative = standards.get(_RULES, "txt_area_tolerance_rel", rules=rules).value
     declared = out["declared_area_ha"]
     allowed = np.maximum(absolute, relative * declared.abs())
     mismatch = declared.notna() & ((out["area_ha"] - declared).abs() > allowed + 1e-12)
