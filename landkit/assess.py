@@ -64,7 +64,7 @@ def _shown(value: float, status: str, unit: str = "") -> str:
 def _scheme_table(scheme: pd.DataFrame | Mapping | None) -> pd.DataFrame:
     """The scoring scheme as a frame indexed by indicator with weight, direction, ideal, worst."""
     if scheme is None:
-        table = standards.load_table(_SCHEME)
+        table = standards.table(_SCHEME)
     elif isinstance(scheme, Mapping):
         table = (
             pd.DataFrame.from_dict(dict(scheme), orient="index").rename_axis("key").reset_index()
@@ -396,7 +396,7 @@ def _reduction_flags(table: pd.DataFrame, year: int, rule_values) -> pd.DataFram
 
 def _expansion_table(expansion: pd.DataFrame | None) -> pd.DataFrame:
     table = (
-        standards.load_table(_EXPANSION) if expansion is None else pd.DataFrame(expansion).copy()
+        standards.table(_EXPANSION) if expansion is None else pd.DataFrame(expansion).copy()
     )
     missing = [c for c in ("key", "bound", "value") if c not in table.columns]
     if missing:

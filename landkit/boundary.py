@@ -624,6 +624,7 @@ def park_publication_sheet(
     name_col: str = "name",
     area_method: str = "planar",
     max_distance: float | None = None,
+    rules: Mapping[str, object] | pd.DataFrame | None = None,
 ) -> pd.DataFrame:
     """The per-park publication sheet: name, approved vs measured area, 四至, leading industry.
 
@@ -641,6 +642,8 @@ def park_publication_sheet(
         How the measured area is computed (:func:`landkit.crs.measure_area`).
     max_distance : float, optional
         Passed to :func:`four_boundaries`.
+    rules : mapping or DataFrame, optional
+        Overrides of the ``boundary`` table, passed to :func:`four_boundaries`.
 
     Returns
     -------
@@ -661,6 +664,7 @@ def park_publication_sheet(
     >>> len(sheet) == len(parks), bool((sheet["area_ha"] > 0).all())
     (True, True)
     """
+    rules = standards.overrides(rules, _RULES)
     table = prepare_layer(parks, "parks", layer="parks")
     out = pd.DataFrame(index=table.index)
     for column in ("park_id", "name", "level", "county", "leading_industry"):
@@ -679,7 +683,9 @@ def park_publication_sheet(
         if not layers or geom is None or geom.is_empty:
             found = dict.fromkeys(sides)
         else:
-            found = four_boundaries(row, layers, name_col=name_col, max_distance=max_distance)
+            found = four_boundaries(
+                row, layers, name_col=name_col, max_distance=max_distance, rules=rules
+            )
         for key in sides:
             sides[key].append(found[key])
     for side in SIDES:

@@ -65,7 +65,7 @@ _SPLIT = re.compile(r"[;,，；/\s]+")
 
 
 def _given_codes(values: pd.Series) -> list[frozenset[str] | None]:
-    known = set(standards.load_table("land_status_codes")["code"]) | {"A", "B", "C", "D", "E", "H"}
+    known = set(standards.table("land_status_codes")["code"]) | {"A", "B", "C", "D", "E", "H"}
     out: list[frozenset[str] | None] = []
     bad = []
     for index, value in values.items():
@@ -466,13 +466,13 @@ def _zone_type(industrial: pd.Series, residential: pd.Series, *, rules) -> pd.Se
 
 def _scheme_tables(scheme) -> tuple[pd.DataFrame, pd.DataFrame, str]:
     if isinstance(scheme, str):
-        table = standards.load_table("mu_benefit_schemes")
+        table = standards.table("mu_benefit_schemes")
         rows = table[table["scheme"] == scheme]
         if rows.empty:
             names = ", ".join(sorted(set(table["scheme"])))
             msg = f"mu_benefit: no scheme named {scheme!r}. Fix: use one of {names}, or a table."
             raise InputError(msg)
-        grades = standards.load_table("mu_benefit_grades")
+        grades = standards.table("mu_benefit_grades")
         return rows.copy(), grades[grades["scheme"] == scheme].copy(), scheme
     if isinstance(scheme, Mapping):
         indicators = pd.DataFrame(scheme["indicators"])

@@ -234,7 +234,7 @@ def _divisions(frame: pd.DataFrame) -> list[str | None]:
 @cache
 def _crosswalk() -> dict[tuple[int, str], tuple[str, ...]]:
     """(edition, division) → GB/T 4754-2002 divisions; 2002 codes map to themselves."""
-    table = standards.load_table("industry_code_crosswalk")
+    table = standards.table("industry_code_crosswalk")
     out: dict[tuple[int, str], tuple[str, ...]] = {}
     for row in table.itertuples():
         key = (int(row.edition), row.industry_code)
@@ -257,11 +257,8 @@ def _to_edition(division: str, edition: int, target: int) -> tuple[str, ...]:
 
 @cache
 def _lookup_table(name: str) -> dict[str, tuple[float, str]]:
-    table = standards.load_table(name)
-    return {
-        row.industry_code: (float(row.value) if row.value else np.nan, row.status)
-        for row in table.itertuples()
-    }
+    table = standards.table(name)
+    return {row.industry_code: (row.value, row.status) for row in table.itertuples()}
 
 
 @cache

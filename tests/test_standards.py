@@ -75,6 +75,8 @@ def test_table_reader_types_columns():
     rules = standards.table("idle")
     by_key = dict(zip(rules["key"], rules["value"], strict=True))
     assert by_key["warn_days"] == 90 and by_key["require_both_shortfalls"] is False
+    empty = standards.table("plot_ratio_min_2023")["value"]  # no minimum found yet
+    assert empty.dtype == float and empty.isna().all()
     crosswalk = standards.table("industry_code_crosswalk")
     assert crosswalk["edition"].map(type).eq(str).all()
 
@@ -244,3 +246,17 @@ def test_park_indicator_rules_override():
         standards.rule("park_evaluation", "benchmark.land_supply_rate"),
     )
     assert "composite_plot_ratio=1.5 (user)" in result.attrs["landkit_provenance"]["rules"]
+
+
+def test_boundary_rules_override():
+    from landkit.boundary import four_boundaries
+
+    park = gpd.GeoDataFrame(geometry=[square(0, 0, 100, 100)], crs=GK)
+    road = gpd.GeoDataFrame({"name": ["东路"]}, geometry=[square(101, 0, 110, 100)], crs=GK)
+    by_rule = four_boundaries(
+        park, [road], name_col="name", rules={"boundary.four_boundaries_touch_tolerance_m": 2}
+    )
+    assert by_rule == four_boundaries(park, [road], name_col="name", tolerance=2)
+    assert by_rule["east"] == "东路"
+    with pytest.raises(InputError, match="'boundary' table"):
+        four_boundaries(park, [road], name_col="name", rules={"touch_tolerance": 2})

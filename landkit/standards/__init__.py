@@ -176,8 +176,8 @@ def table(name: str) -> pd.DataFrame:
 
     A rule table's ``value`` column holds each row's typed value (see
     :class:`Rule`). In other columns, a column whose filled cells are all
-    numbers reads as float (empty cells NaN) and one whose filled cells are all
-    ISO dates as dates, except columns of codes and names (``key``, ``code``,
+    numbers (or that is empty) reads as float (empty cells NaN) and one whose
+    filled cells are all ISO dates as dates, except columns of codes and names (``key``, ``code``,
     ``…_code``, ``…_edition``, ``scheme`` …), which stay text.
 
     Examples
@@ -198,7 +198,6 @@ def table(name: str) -> pd.DataFrame:
             or column.endswith(("_code", "_edition", "_name"))
             or "code_" in column
             or column in ("edition", *_SOURCE_COLUMNS, "note", "unit")
-            or filled.empty
         ):
             continue
         elif filled.map(lambda v: bool(_NUMBER.fullmatch(v))).all():
