@@ -260,3 +260,13 @@ def test_boundary_rules_override():
     assert by_rule["east"] == "东路"
     with pytest.raises(InputError, match="'boundary' table"):
         four_boundaries(park, [road], name_col="name", rules={"touch_tolerance": 2})
+
+
+def test_overrides_from_a_table_keep_their_types():
+    rows = pd.DataFrame(
+        {"key": ["require_both_shortfalls", "warn_days"], "value": [np.True_, np.int64(30)]}
+    )
+    rules = standards.overrides(rows, "idle")
+    assert standards.get("idle", "require_both_shortfalls", rules=rules).value is True
+    warn = standards.get("idle", "warn_days", rules=rules)
+    assert warn.value == 30 and type(warn.value) is int and warn.status == "user"

@@ -177,8 +177,9 @@ def table(name: str) -> pd.DataFrame:
     A rule table's ``value`` column holds each row's typed value (see
     :class:`Rule`). In other columns, a column whose filled cells are all
     numbers (or that is empty) reads as float (empty cells NaN) and one whose
-    filled cells are all ISO dates as dates, except columns of codes and names (``key``, ``code``,
-    ``…_code``, ``…_edition``, ``scheme`` …), which stay text.
+    filled cells are all ISO dates as dates, except columns of codes, names and
+    sources (``key``, ``code``, ``…_code``, ``…_edition``, ``scheme``,
+    ``document`` …), which stay text.
 
     Examples
     --------
@@ -263,6 +264,8 @@ def _override(base: Rule, value: object) -> Rule:
         typed = parse_value(value, base.unit)
     elif isinstance(value, dt.datetime):
         typed = value.date()
+    elif hasattr(value, "item"):  # a numpy scalar
+        typed = value.item()
     else:
         typed = value
     if isinstance(typed, numbers.Integral) and not isinstance(typed, bool):
