@@ -16,13 +16,7 @@ except PackageNotFoundError:  # running from a source tree that is not installed
     __version__ = "0.0.0"
 
 from . import crs, errors, schema, standards
-from .assess import (
-    assess_parks,
-    industry_concentration,
-    parcels_outside_parks,
-    parks_per_county,
-    protective_distance_check,
-)
+from .assess import assess_parks
 from .boundary import (
     boundary_points,
     four_boundaries,
@@ -33,7 +27,7 @@ from .boundary import (
 from .constraints import check_three_lines, park_three_line_summary, three_line_overlaps
 from .errors import CRSError, GeometryError, InputError, LandkitError, SchemaError
 from .idle import detect_idle
-from .indicators import mu_benefit, park_indicators
+from .indicators import industry_concentration, mu_benefit, park_indicators
 from .io import (
     read_coordinate_txt,
     read_layer,
@@ -49,6 +43,7 @@ from .metrics import parcel_metrics
 from .raster import zonal_stats
 from .report import write_report
 from .schema import validate_layer
+from .siting import parcels_outside_parks, parks_per_county, protective_distance_check
 
 __all__ = [
     "CRSError",

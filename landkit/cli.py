@@ -466,10 +466,12 @@ def _add_assess_parser(sub) -> None:
 
 def _cmd_assess(args) -> int:
     from . import standards
-    from .assess import assess_parks, industry_concentration, parks_per_county
+    from .assess import assess_parks
     from .errors import InputError
+    from .indicators import industry_concentration
     from .io import write_table
     from .schema import label
+    from .siting import parks_per_county
 
     if Path(args.out).suffix.lower() != ".xlsx":
         raise InputError(f"--out {args.out}: the result must be a workbook (.xlsx)")

@@ -148,13 +148,9 @@ def boundary_step(ctx: DemoContext) -> None:
 def assess_step(ctx: DemoContext) -> None:
     """Annual park assessment, parks per county, parcels outside parks, distances, industries."""
     from . import standards
-    from .assess import (
-        assess_parks,
-        industry_concentration,
-        parcels_outside_parks,
-        parks_per_county,
-        protective_distance_check,
-    )
+    from .assess import assess_parks
+    from .indicators import industry_concentration
+    from .siting import parcels_outside_parks, parks_per_county, protective_distance_check
 
     history = ctx.layer("park_history")
     year = int(history["year"].max())

@@ -273,7 +273,11 @@ def _assemble(rings: list[list[tuple[float, float]]]):
 
 
 def read_coordinate_txt(
-    path, *, encoding: str | None = None, swap_xy: bool = False
+    path,
+    *,
+    encoding: str | None = None,
+    swap_xy: bool = False,
+    rules: Mapping[str, object] | pd.DataFrame | None = None,
 ) -> gpd.GeoDataFrame:
     """Read a coordinate exchange TXT (界址点坐标交换格式) into parcels.
 
@@ -288,6 +292,10 @@ def read_coordinate_txt(
     swap_xy : bool
         The file lists the easting first (a non-standard file); by default the
         swap is detected and raised as an error.
+    rules : mapping or DataFrame, optional
+        Overrides of the ``boundary`` table's declared-area tolerances
+        (``txt_area_tolerance_ha``, ``txt_area_tolerance_rel``; see
+        :mod:`landkit.standards`).
 
     Returns
     -------
@@ -329,6 +337,7 @@ def read_coordinate_txt(
     >>> parcels.crs.to_epsg(), len(parcels), bool(parcels["area_mismatch"].any())
     (4522, 2, False)
     """
+    rules = standards.overrides(rules, _RULES)
     path = Path(path)
     where = str(path)
     if not path.is_file():
@@ -392,8 +401,8 @@ def read_coordinate_txt(
     out["area_m2"] = area
     out["area_ha"] = m2_to_ha(area)
     out["area_mu"] = m2_to_mu(area)
-    absolute = float(standards.rule(_RULES, "txt_area_tolerance_ha"))
-    relative = float(standards.rule(_RULES, "txt_area_tolerance_rel"))
+    absolute = standards.get(_RULES, "txt_area_tolerance_ha", rules=rules).value
+    relative = standards.get(_RULES, "txt_area_tolerance_rel", rules=rules).value
     declared = out["declared_area_ha"]
     allowed = np.maximum(absolute, relative * declared.abs())
     mismatch = declared.notna() & ((out["area_ha"] - declared).abs() > allowed + 1e-12)
