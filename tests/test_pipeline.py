@@ -86,7 +86,7 @@ def test_the_demo_summary_is_the_steps_digests(demo):
 def test_validate_one_layer_and_all(demo, capsys, parcels):
     step = pipeline.validate(layer("parcels"), "parcels", layer="parcels", source="x.gpkg")
     assert step.summary[0] == "校验通过：x.gpkg（parcels），99 条记录"
-    assert step.summary[1].startswith("  已修复：parcels: repaired 1 invalid geometr")
+    assert step.summary[1].startswith("已修复：parcels: repaired 1 invalid geometr")
     assert step.tables["校验"].to_dict("records") == [
         {"图层": "parcels", "类型": "parcels", "要素数": 99, "修复几何数": 1}
     ]

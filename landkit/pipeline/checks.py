@@ -56,7 +56,7 @@ def validate(
     repaired = sum(is_repair(w) for w in caught)
     row = {"图层": layer, "类型": kind, "要素数": len(frame), "修复几何数": repaired}
     summary = [f"校验通过：{source or layer}（{kind}），{len(frame)} 条记录"]
-    summary += warning_lines(caught, repaired_only=True)
+    summary += warning_lines(caught, repaired_only=True, indent="")
     return StepResult(tables={"校验": pd.DataFrame([row])}, summary=summary)
 
 

@@ -56,14 +56,14 @@ def is_repair(message: warnings.WarningMessage) -> bool:
     return "repaired" in str(message.message)
 
 
-def warning_lines(caught, *, repaired_only: bool = False) -> list[str]:
+def warning_lines(caught, *, repaired_only: bool = False, indent: str = "  ") -> list[str]:
     """One line per distinct warning, in order; only repaired geometries with ``repaired_only``."""
     lines = []
     for message in dict.fromkeys(str(w.message) for w in caught):
         if "repaired" in message:
-            lines.append(f"  已修复：{message}")
+            lines.append(f"{indent}已修复：{message}")
         elif not repaired_only:
-            lines.append(f"  提示：{message}")
+            lines.append(f"{indent}提示：{message}")
     return lines
 
 
