@@ -45,22 +45,22 @@ class StepResult:
 
 @contextmanager
 def recording() -> Iterator[list[warnings.WarningMessage]]:
-    """Catch every warning of the block (each is reported in the step's summary)."""
+    """Catch every warning of the block, for the step's summary (:func:`warning_lines`)."""
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
         yield caught
 
 
-def is_repair(message: warnings.WarningMessage) -> bool:
-    """Whether a caught warning reports a repaired geometry."""
-    return "repaired" in str(message.message)
+def is_repair(warning) -> bool:
+    """Whether a caught warning (or its text) reports a repaired geometry."""
+    return "repaired" in str(getattr(warning, "message", warning))
 
 
 def warning_lines(caught, *, repaired_only: bool = False, indent: str = "  ") -> list[str]:
     """One line per distinct warning, in order; only repaired geometries with ``repaired_only``."""
     lines = []
     for message in dict.fromkeys(str(w.message) for w in caught):
-        if "repaired" in message:
+        if is_repair(message):
             lines.append(f"{indent}已修复：{message}")
         elif not repaired_only:
             lines.append(f"{indent}提示：{message}")
