@@ -104,7 +104,19 @@ def _boundary_figure(feature, points):
 
 
 def boundary_digest(step: StepResult, txt) -> str:
-    """The one-line summary of :func:`boundary_documents`, read back from its coordinate TXT."""
+    """The one-line summary of :func:`boundary_documents`, read back from its coordinate TXT.
+
+    Examples
+    --------
+    >>> import tempfile, pathlib
+    >>> import landkit as lk
+    >>> parks = lk.read_layer(lk.sample_data_path(), "parks")
+    >>> step = boundary_documents(parks, "G531042", figure=False)
+    >>> txt = pathlib.Path(tempfile.mkdtemp()) / "G531042.txt"
+    >>> txt = lk.boundary.write_coordinate_txt(step.tables["feature"], txt)
+    >>> boundary_digest(step, txt)
+    '界址点：园区 G531042 界址点 4 个，面积 258.9600 公顷（坐标文件回读 258.9600 公顷）'
+    """
     from ..boundary import read_coordinate_txt
 
     points = step.tables["boundary_points"]
@@ -211,6 +223,11 @@ def make_maps(
 def report(*, parks=None, three_lines=None, metrics=None, idle=None) -> StepResult:
     """What the Excel report holds: summary per park, violations, metrics, idle parcels.
 
+    Parameters
+    ----------
+    parks, three_lines, metrics, idle : DataFrame, optional
+        As :func:`landkit.write_report` takes them; at least one.
+
     Returns
     -------
     StepResult
@@ -244,9 +261,21 @@ def report(*, parks=None, three_lines=None, metrics=None, idle=None) -> StepResu
 
 
 def report_digest(path) -> str:
-    """The one-line summary of a written report: its file name and sheets."""
+    """The one-line summary of a written report: its file name and sheets.
+
+    Examples
+    --------
+    >>> import tempfile, pathlib
+    >>> import landkit as lk
+    >>> parks = lk.read_layer(lk.sample_data_path(), "parks")
+    >>> path = lk.write_report(pathlib.Path(tempfile.mkdtemp()) / "r.xlsx", parks=parks)
+    >>> report_digest(path)
+    '报告：r.xlsx（汇总、来源）'
+    """
     import openpyxl
 
     path = Path(path)
-    sheets = "、".join(openpyxl.load_workbook(path, read_only=True).sheetnames)
+    book = openpyxl.load_workbook(path, read_only=True)
+    sheets = "、".join(book.sheetnames)
+    book.close()
     return f"报告：{path.name}（{sheets}）"

@@ -111,7 +111,16 @@ def file_stem(feature_id: str) -> str:
 
 
 def save_figure(figure, target) -> Path:
-    """Save a folium map (HTML) or a matplotlib figure (PNG) atomically."""
+    """Save a folium map (HTML) or a matplotlib figure (PNG) atomically.
+
+    Examples
+    --------
+    >>> import tempfile, pathlib
+    >>> import landkit as lk
+    >>> fmap = lk.make_map(parks=lk.read_layer(lk.sample_data_path(), "parks"), basemap=None)
+    >>> save_figure(fmap, pathlib.Path(tempfile.mkdtemp()) / "parks.html").stat().st_size > 0
+    True
+    """
     target = Path(target)
     with atomic_path(target) as tmp:
         if hasattr(figure, "savefig"):
@@ -125,7 +134,21 @@ _RESULT_LAYERS = ("three_lines", "idle", "parcel_metrics")
 
 
 def read_result(path, *, kind: str | None = None) -> pd.DataFrame:
-    """A result layer or table: a GeoPackage's result layer when it has one, else the file."""
+    """A result layer or table: a GeoPackage's result layer when it has one, else the file.
+
+    The result layers, in order of preference: ``three_lines``, ``idle``,
+    ``parcel_metrics``; a workbook or CSV is read as a table.
+
+    Examples
+    --------
+    >>> import tempfile, pathlib
+    >>> import landkit as lk
+    >>> parks = lk.read_layer(lk.sample_data_path(), "parks")
+    >>> path = pathlib.Path(tempfile.mkdtemp()) / "idle.gpkg"
+    >>> _ = lk.write_layers({"parks": parks, "idle": parks.iloc[:2]}, path)
+    >>> len(read_result(path))
+    2
+    """
     suffix = Path(path).suffix.lower()
     if suffix in (".csv", ".xlsx"):
         return read_table(path, kind=kind)
