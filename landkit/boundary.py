@@ -43,7 +43,7 @@ from shapely.geometry import MultiPolygon, Polygon
 
 from . import standards
 from .crs import CGCS2000, area_crs, gk_zone_crs, m2_to_ha, m2_to_mu, measure_area, require_crs
-from .errors import CRSError, GeometryError, InputError, describe_ids
+from .errors import CRSError, DataWarning, GeometryError, InputError, describe_ids
 from .io import atomic_path, write_table
 from .provenance import provenance
 from .schema import label, prepare_layer
@@ -1061,7 +1061,7 @@ def read_coordinate_txt(
         )
         notes.append(f"declared 地块面积 differs from the area of the coordinates ({shown})")
     for note in notes:
-        warnings.warn(f"{where}: {note}", stacklevel=2)
+        warnings.warn(f"{where}: {note}", DataWarning, stacklevel=2)
     areas = ["declared_area_ha", "area_m2", "area_ha", "area_mu", "area_mismatch"]
     out = out[[*_TXT_COLUMNS, *areas, "geometry"]]
     out.attrs["coordinate_txt"] = {

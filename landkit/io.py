@@ -33,7 +33,7 @@ import pyogrio
 import pyproj
 
 from . import crs as lkcrs
-from .errors import CRSError, InputError
+from .errors import CRSError, InputError, OutputWarning
 from .provenance import KEY as PROVENANCE_KEY
 from .provenance import provenance_frame
 from .schema import prepare_layer
@@ -487,6 +487,7 @@ def write_layer(gdf: gpd.GeoDataFrame, target, layer: str | None = None) -> Path
             warnings.warn(
                 f"{target.name}: Shapefile field names hold at most 10 bytes: {renamed}. "
                 f"Write a GeoPackage to keep the names.",
+                OutputWarning,
                 stacklevel=2,
             )
         target.parent.mkdir(parents=True, exist_ok=True)

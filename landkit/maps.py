@@ -43,7 +43,7 @@ from jinja2 import Template
 
 from . import crs as lkcrs
 from .constraints import LINE_KEYS, line_columns, read_lines
-from .errors import InputError
+from .errors import InputError, OutputWarning
 from .geometry import polygonal_part
 from .io import atomic_path
 from .report import STATUS_LABELS, as_boolean, column_label, is_fraction
@@ -1028,6 +1028,7 @@ def static_map(
         warnings.warn(
             "no font with Chinese glyphs found; Chinese text will render as boxes. "
             "Fix: install fonts-noto-cjk (apt) or a font package that ships Noto Sans CJK.",
+            OutputWarning,
             stacklevel=2,
         )
     fonts = [family, "DejaVu Sans"] if family else ["DejaVu Sans"]
