@@ -19,7 +19,7 @@ from rasterio.transform import from_origin
 
 import landkit as lk
 from landkit.distributed import _bounds, _zone_plan, run_partitioned
-from landkit.errors import InputError
+from landkit.errors import GeometryRepairedWarning, InputError
 
 try:
     import dask_geopandas
@@ -261,7 +261,7 @@ def test_a_dask_geodataframe_is_accepted(client):
 
 def test_worker_warnings_come_back_once(client):
     parcels = _parcels(600, 12)  # one invalid geometry, repaired with a warning
-    with pytest.warns(UserWarning, match="repaired") as caught:
+    with pytest.warns(GeometryRepairedWarning, match="repaired") as caught:
         lk.check_three_lines(parcels, {}, engine="dask", scheduler=client)
     assert sum("repaired" in str(w.message) for w in caught) == 1
 
@@ -296,13 +296,10 @@ def test_empty_input_runs_locally(client):
     )
 
 
-def test_the_sample_equals_single_process_through_a_scheduler_address(client):
-    path = lk.sample_data_path()
-    parcels = lk.read_layer(path, "parcels")
-    rasters = {
-        "2023-06-30": path.parent / "builtup_2023.tif",
-        "2025-06-30": path.parent / "builtup_2025.tif",
-    }
+def test_the_sample_equals_single_process_through_a_scheduler_address(
+    client, sample_path, sample_parcels, sample_rasters
+):
+    path, parcels, rasters = sample_path, sample_parcels, sample_rasters
     address = client.scheduler.address
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")

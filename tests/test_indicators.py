@@ -13,7 +13,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import landkit as lk
-from landkit.errors import InputError, SchemaError
+from landkit.errors import DataWarning, InputError, SchemaError
 from landkit.indicators import mu_benefit, park_indicators
 from landkit.landuse import map_land_use
 
@@ -160,7 +160,7 @@ def test_bad_land_status_raises():
 def test_orphan_parcels_warn():
     parcels = make_parcels()
     parcels.loc[4, "park_id"] = "K9"
-    with pytest.warns(UserWarning, match="K9|not in parks"):
+    with pytest.warns(DataWarning, match="K9|not in parks"):
         out = park_indicators(make_parks(), parcels)
     assert out.loc["K1", "n_parcels"] == 4
 

@@ -15,7 +15,7 @@ import shapely
 
 import landkit as lk
 from landkit import maps
-from landkit.errors import CRSError, InputError
+from landkit.errors import CRSError, InputError, OutputWarning
 from landkit.maps import combine_results, make_map, parcel_category, static_map
 
 CALL = re.compile(r"landkitLayer\((\{.*\}), (map_[0-9a-f]+)\);")
@@ -387,7 +387,7 @@ def test_chinese_title_renders_as_glyphs_not_boxes(layers):
 def test_no_cjk_font_warns(layers, monkeypatch):
     _, park, _ = layers
     monkeypatch.setattr(maps, "cjk_font", lambda: None)
-    with pytest.warns(UserWarning, match="Chinese glyphs"):
+    with pytest.warns(OutputWarning, match="Chinese glyphs"):
         static_map(park)
 
 

@@ -381,7 +381,8 @@ def test_cli_metrics(tmp_path, capsys):
     assert not bad.exists()
     book = tmp_path / "out.xlsx"
     assert main([*args, "--out", str(book)]) == 0
-    assert "地块指标" in pd.ExcelFile(book).sheet_names
+    with pd.ExcelFile(book) as written_book:
+        assert "地块指标" in written_book.sheet_names
 
 
 def test_rule_tables_are_sourced():
