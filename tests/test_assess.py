@@ -632,6 +632,7 @@ def test_real_kunming_parks_per_district_agree_with_a_spatial_join(data_dir, ama
 # ----------------------------------------------------- property: second method
 
 
+@pytest.mark.slow
 @settings(max_examples=40, deadline=None)
 @given(
     st.lists(

@@ -112,6 +112,7 @@ def test_hostile_names_show_as_text_and_run_nothing(browser, tmp_path):
     _assert_clean(browser)
 
 
+@pytest.mark.slow
 def test_hundred_thousand_parcels_load_within_budget(browser, tmp_path):
     parcels = mapdata.parcels(100_000)
     fmap = make_map(parks=mapdata.park(parcels), parcels=parcels, basemap=None, leaflet=LEAFLET)

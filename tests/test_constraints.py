@@ -425,6 +425,7 @@ LINES = {
 RESULT_COLUMNS = ["area_m2", *[line_columns(k)[0] for k in LINE_KEYS]]
 
 
+@pytest.mark.slow
 @settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(rects=rects, seed=st.integers(0, 2**32 - 1))
 def test_shuffled_and_reindexed_rows_give_the_same_results_per_id(rects, seed):
@@ -440,6 +441,7 @@ def test_shuffled_and_reindexed_rows_give_the_same_results_per_id(rects, seed):
     assert again["status"].tolist() == base["status"].tolist()
 
 
+@pytest.mark.slow
 @settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(rects=rects, dx=st.floats(-5000, 5000), dy=st.floats(-5000, 5000))
 def test_translating_features_and_lines_together_keeps_the_areas(rects, dx, dy):
@@ -642,6 +644,7 @@ def test_progress_callable_hears_each_line():
     assert "ecological_redline" in messages[0] and "urban_boundary" in messages[1]
 
 
+@pytest.mark.slow
 def test_a_feature_gets_the_same_areas_whichever_features_come_with_it():
     # what makes a partitioned (Dask) run equal to the whole run: no area depends on the others
     rng = np.random.default_rng(7)

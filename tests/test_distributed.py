@@ -279,6 +279,7 @@ def test_an_unknown_engine_is_refused():
         lk.check_three_lines(_parcels(20, 14), {}, engine="spark")
 
 
+@pytest.mark.slow
 def test_a_local_cluster_is_started_without_a_scheduler(client):
     parcels = _parcels(200, 15)
     with warnings.catch_warnings():

@@ -256,6 +256,7 @@ def test_local_leaflet_folder_must_hold_leaflet(layers, tmp_path):
         make_map(parcels=parcels, basemap=None, leaflet=tmp_path)
 
 
+@pytest.mark.slow
 def test_large_layers_keep_flagged_interactive_and_the_rest_light(tmp_path):
     parcels = mapdata.parcels(100_000)
     fmap = make_map(parks=mapdata.park(parcels), parcels=parcels, basemap=None)

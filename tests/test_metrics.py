@@ -284,6 +284,7 @@ def overlay_floor_area(parcels: gpd.GeoDataFrame, buildings: gpd.GeoDataFrame) -
     return pieces.groupby("parcel_id")["floor"].sum().reindex(parcels["parcel_id"], fill_value=0.0)
 
 
+@pytest.mark.slow
 @settings(max_examples=25, deadline=None)
 @given(
     st.lists(
