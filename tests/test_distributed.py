@@ -239,6 +239,7 @@ def test_detect_idle_equals_single_process(client, tmp_path, flavour):
     assert single["idle_status"].nunique() >= 5
 
 
+@pytest.mark.slow
 def test_a_dask_geodataframe_is_accepted(client):
     parcels = _parcels(1000, 10)
     lines = _lines(11)
@@ -297,6 +298,7 @@ def test_empty_input_runs_locally(client):
     )
 
 
+@pytest.mark.slow
 def test_the_sample_equals_single_process_through_a_scheduler_address(
     client, sample_path, sample_parcels, sample_rasters
 ):

@@ -406,6 +406,7 @@ def test_rasters_cover_the_parks(sample_path, layers, year):
 # -------------------------------------------------------------------- rebuild
 
 
+@pytest.mark.slow
 def test_rebuild_gives_identical_tables_and_rasters(tmp_path, sample_path):
     script = ROOT / "sample_data" / "build_sample.py"
     subprocess.run([sys.executable, str(script), "--out", str(tmp_path)], check=True)
