@@ -200,6 +200,7 @@ def python_results(tmp_path_factory) -> dict[int, tuple[str, str] | None]:
 
 
 @pytest.mark.slow
+@pytest.mark.filterwarnings("ignore::landkit.errors.GeometryRepairedWarning")  # the bowtie parcel
 @pytest.mark.parametrize("number", range(len(PYTHON)), ids=[_id(b) for b in PYTHON])
 def test_python_block_runs(number, python_results):
     if python_results[number] is None:
