@@ -79,7 +79,7 @@ def _write(tmp_path: Path, text: str, name="f.txt", encoding="utf-8", newline="\
 
 def _read_quiet(path, **kwargs):
     with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
+        warnings.simplefilter("ignore", DataWarning)
         return lk.read_coordinate_txt(path, **kwargs)
 
 

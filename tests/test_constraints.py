@@ -32,13 +32,13 @@ def layer(geoms, crs=GK, **columns):
 
 def check(features, lines, **kwargs):
     with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
+        warnings.simplefilter("ignore", lk.errors.GeometryRepairedWarning)
         return lk.check_three_lines(features, lines, **kwargs)
 
 
 def overlaps(features, lines, **kwargs):
     with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
+        warnings.simplefilter("ignore", lk.errors.GeometryRepairedWarning)
         return lk.three_line_overlaps(features, lines, **kwargs)
 
 

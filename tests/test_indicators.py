@@ -280,7 +280,7 @@ def test_input_not_mutated():
     parks, parcels = make_parks(), make_parcels()
     before = parcels.copy()
     with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
+        warnings.simplefilter("ignore", DataWarning)
         park_indicators(parks, parcels)
     pd.testing.assert_frame_equal(parcels, before)
 

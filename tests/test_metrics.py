@@ -322,7 +322,7 @@ def test_matches_overlay_and_groupby(boxes, rnd):
     rnd.shuffle(order)
     shuffled = parcels.iloc[order]
     with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
+        warnings.simplefilter("ignore", lk.errors.GeometryRepairedWarning)
         out = parcel_metrics(shuffled, buildings)
     expected = overlay_floor_area(shuffled, buildings)
     np.testing.assert_allclose(
