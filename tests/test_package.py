@@ -28,7 +28,8 @@ def test_import_loads_no_heavy_dependency_and_every_public_name_resolves():
         "missing = [n for n in landkit.__all__ if getattr(landkit, n, None) is None]\n"
         "print(missing)\n"
     )
-    env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(ROOT), os.environ.get("PYTHONPATH", "")])}
+    path = os.pathsep.join([str(ROOT), os.environ.get("PYTHONPATH", "")])
+    env = {**os.environ, "PYTHONPATH": path}
     out = subprocess.run(
         [sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT, env=env, check=True
     )

@@ -109,7 +109,8 @@ def test_sample_and_rasters_exist(sample_path):
     assert sample_path.name == "kunming.gpkg"
     for year in IMAGE_DATES:
         assert (sample_path.parent / f"builtup_{year}.tif").is_file()
-    total = sum(p.stat().st_size for p in sample_path.parent.glob("*") if p.suffix in {".gpkg", ".tif"})
+    files = sample_path.parent.glob("*")
+    total = sum(p.stat().st_size for p in files if p.suffix in {".gpkg", ".tif"})
     assert total <= 10 * 2**20
 
 
