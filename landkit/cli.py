@@ -13,7 +13,8 @@ import argparse
 import sys
 from pathlib import Path
 
-from . import __version__, pipeline
+from . import pipeline
+from ._version import __version__
 from .errors import InputError, LandkitError
 from .io import read_layer, read_table
 from .schema import KINDS

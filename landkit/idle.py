@@ -45,7 +45,7 @@ import pandas as pd
 from . import standards
 from .crs import measure_area
 from .distributed import Engine, run_partitioned, wanted
-from .errors import InputError, SchemaError, describe_ids
+from .errors import DataWarning, InputError, SchemaError, describe_ids
 from .provenance import provenance
 from .raster import BuiltupScale, PixelRule, builtup_fraction, guess_builtup_scale
 from .schema import prepare_layer
@@ -322,7 +322,7 @@ def _builtup(frame, builtup, scale, pixel_rule, day):
             evidence, evidence_date = fraction, date
     if evidence is None:
         msg = "every built-up raster is dated after as_of; none is used as evidence"
-        warnings.warn(msg, stacklevel=3)
+        warnings.warn(msg, DataWarning, stacklevel=3)
         evidence = pd.Series(np.nan, index=frame.index)
     return (
         {"builtup_fraction": evidence, **columns},

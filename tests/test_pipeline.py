@@ -12,10 +12,9 @@ import pytest
 
 import landkit as lk
 from landkit import pipeline
-from landkit.boundary import write_coordinate_txt
 from landkit.cli import main
 from landkit.errors import InputError
-from landkit.io import list_layers
+from landkit.io import list_layers, write_coordinate_txt
 
 SAMPLE = lk.sample_data_path()
 RASTERS = {
@@ -189,7 +188,8 @@ def test_metrics_step_cli_and_demo(demo, capsys, tmp_path, parcels, parks):
     assert lines[:-1] == pipeline.metrics(parcels, buildings, parks=parks).summary
     assert lines[1] == "  容积率：评价 89 宗，不达标 28 宗"
     assert lines[-1] == f"已写出：{out}"
-    assert pd.ExcelFile(out).sheet_names == ["地块指标", "园区指标", "provenance"]
+    with pd.ExcelFile(out) as book:
+        assert book.sheet_names == ["地块指标", "园区指标", "provenance"]
 
 
 # ---------------------------------------------------------------- assessment
@@ -217,7 +217,8 @@ def test_assessment_step_cli_and_demo(demo, capsys, tmp_path, parks, parcels):
         "  黄牌警告 3 个，建议摘牌 1 个",
         "  建议核减面积或降级 1 个，具备扩区条件 0 个",
     ]
-    assert pd.ExcelFile(out).sheet_names == ["园区考核", "县区园区数", "产业集聚度", "provenance"]
+    with pd.ExcelFile(out) as book:
+        assert book.sheet_names == ["园区考核", "县区园区数", "产业集聚度", "provenance"]
 
 
 def test_assessment_pass_mark_is_shown_as_given():

@@ -42,7 +42,7 @@ from ..crs import (
     m2_to_mu,
     require_crs,
 )
-from ..errors import CRSError, GeometryError, InputError, describe_ids
+from ..errors import CRSError, DataWarning, GeometryError, InputError, describe_ids
 from ..rings import numbered_rings
 from .files import atomic_path
 
@@ -415,7 +415,7 @@ def read_coordinate_txt(
         )
         notes.append(f"declared 地块面积 differs from the area of the coordinates ({shown})")
     for note in notes:
-        warnings.warn(f"{where}: {note}", stacklevel=2)
+        warnings.warn(f"{where}: {note}", DataWarning, stacklevel=2)
     areas = ["declared_area_ha", "area_m2", "area_ha", "area_mu", "area_mismatch"]
     out = out[[*_TXT_COLUMNS, *areas, "geometry"]]
     out.attrs["coordinate_txt"] = {

@@ -18,7 +18,7 @@ import geopandas as gpd
 import shapely
 
 from .. import crs as lkcrs
-from ..errors import InputError
+from ..errors import InputError, OutputWarning
 from ..io import atomic_path, read_lines
 from ..labels import label, value_label
 from .categories import (
@@ -256,6 +256,7 @@ def static_map(
         warnings.warn(
             "no font with Chinese glyphs found; Chinese text will render as boxes. "
             "Fix: install fonts-noto-cjk (apt) or a font package that ships Noto Sans CJK.",
+            OutputWarning,
             stacklevel=2,
         )
     fonts = [family, "DejaVu Sans"] if family else ["DejaVu Sans"]

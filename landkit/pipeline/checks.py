@@ -221,9 +221,12 @@ def idle(
     result = detect_idle(parcels, as_of=as_of, builtup=builtup, builtup_scale=builtup_scale)
     if earlier is not None:
         result = result.assign(**compare_idle(result, earlier))
-    flagged = status_counts(result["idle_status"], FLAGGED, skip_absent=False)
+    flagged = status_counts(result["idle_status"], FLAGGED, field="idle_status", skip_absent=False)
     every = status_counts(
-        result["idle_status"], (*FLAGGED, "insufficient_data"), skip_absent=False
+        result["idle_status"],
+        (*FLAGGED, "insufficient_data"),
+        field="idle_status",
+        skip_absent=False,
     )
     fee = float(result["idle_fee_wan_yuan"].sum())
     summary = [

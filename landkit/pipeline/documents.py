@@ -113,7 +113,7 @@ def boundary_digest(step: StepResult, txt) -> str:
     >>> parks = lk.read_layer(lk.sample_data_path(), "parks")
     >>> step = boundary_documents(parks, "G531042", figure=False)
     >>> txt = pathlib.Path(tempfile.mkdtemp()) / "G531042.txt"
-    >>> txt = lk.boundary.write_coordinate_txt(step.tables["feature"], txt)
+    >>> txt = lk.write_coordinate_txt(step.tables["feature"], txt)
     >>> boundary_digest(step, txt)
     '界址点：园区 G531042 界址点 4 个，面积 258.9600 公顷（坐标文件回读 258.9600 公顷）'
     """
@@ -200,7 +200,7 @@ def make_maps(
     if print_map:
         figure = static_map(parks, parcels=parcels, lines=lines, park_id=park_id)
         figures[f"{park_id}_map.png" if park_id else "map.png"] = figure
-    counts = status_counts(category, CATEGORIES, skip_absent=True)
+    counts = status_counts(category, CATEGORIES, field="map_category", skip_absent=True)
     parks_text = f"，园区 {len(parks)} 个" if parks is not None else ""
     shown_parks = len(parks) if parks is not None else 0
     digest = (

@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from ..errors import GeometryRepairedWarning
 from ..io import atomic_path, list_layers, read_layer, read_table
 from ..labels import label, value_label
 
@@ -51,19 +52,22 @@ def recording() -> Iterator[list[warnings.WarningMessage]]:
         yield caught
 
 
-def is_repair(warning) -> bool:
-    """Whether a caught warning (or its text) reports a repaired geometry."""
-    return "repaired" in str(getattr(warning, "message", warning))
+def is_repair(warning: warnings.WarningMessage) -> bool:
+    """Whether a caught warning reports a repaired geometry."""
+    return issubclass(warning.category, GeometryRepairedWarning)
 
 
 def warning_lines(caught, *, repaired_only: bool = False, indent: str = "  ") -> list[str]:
     """One line per distinct warning, in order; only repaired geometries with ``repaired_only``."""
+    first: dict[str, warnings.WarningMessage] = {}
+    for warning in caught:
+        first.setdefault(str(warning.message), warning)
     lines = []
-    for message in dict.fromkeys(str(w.message) for w in caught):
-        if is_repair(message):
-            lines.append(f"{indent}已修复：{message}")
+    for warning in first.values():
+        if is_repair(warning):
+            lines.append(f"{indent}已修复：{warning.message}")
         elif not repaired_only:
-            lines.append(f"{indent}提示：{message}")
+            lines.append(f"{indent}提示：{warning.message}")
     return lines
 
 
@@ -72,11 +76,13 @@ def count_true(frame: pd.DataFrame, column: str) -> int:
     return int(frame[column].fillna(False).astype(bool).sum())
 
 
-def status_counts(statuses: pd.Series, keys: Sequence[str], *, skip_absent: bool) -> str:
-    """``闲置 4 宗，可收回 2 宗 …`` for the status codes ``keys``, in that order."""
+def status_counts(
+    statuses: pd.Series, keys: Sequence[str], *, field: str, skip_absent: bool
+) -> str:
+    """``闲置 4 宗，可收回 2 宗 …`` for the codes ``keys`` of column ``field``, in that order."""
     counts = statuses.value_counts()
     return "，".join(
-        f"{value_label('idle_status', key)} {int(counts.get(key, 0))} 宗"
+        f"{value_label(field, key)} {int(counts.get(key, 0))} 宗"
         for key in keys
         if key in counts or not skip_absent
     )
