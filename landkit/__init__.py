@@ -39,6 +39,7 @@ from .indicators import mu_benefit, park_indicators
 from .io import read_layer, read_table, sample_data_path, write_layer, write_layers, write_table
 from .maps import make_map, static_map
 from .metrics import parcel_metrics
+from .parcel_map import parcel_map
 from .raster import zonal_stats
 from .report import write_report
 from .schema import validate_layer
@@ -60,6 +61,7 @@ __all__ = [
     "industry_concentration",
     "make_map",
     "mu_benefit",
+    "parcel_map",
     "parcel_metrics",
     "parcels_outside_parks",
     "park_indicators",
