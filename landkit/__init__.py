@@ -33,6 +33,7 @@ from .boundary import (
     write_publication_sheet,
 )
 from .constraints import check_three_lines, park_three_line_summary, three_line_overlaps
+from .dossier import case_dossier
 from .errors import CRSError, GeometryError, InputError, LandkitError, SchemaError
 from .idle import detect_idle
 from .indicators import mu_benefit, park_indicators
@@ -53,6 +54,7 @@ __all__ = [
     "__version__",
     "assess_parks",
     "boundary_points",
+    "case_dossier",
     "check_three_lines",
     "crs",
     "detect_idle",

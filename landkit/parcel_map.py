@@ -103,7 +103,7 @@ def _nice_scale(denominator: float) -> int:
     raise AssertionError("unreachable")
 
 
-def _bar_length(metres: float) -> float:
+def scale_bar_length(metres: float) -> float:
     """A round length (1, 2 or 5 × 10ᵏ m) at most ``metres``."""
     power = 10 ** math.floor(math.log10(metres))
     return max(step * power for step in (1, 2, 5) if step * power <= metres)
@@ -406,7 +406,7 @@ def _north_arrow(fig, ax, sheet: _Sheet, geom, placed) -> None:
 
 def _scale_bar(fig, sheet: _Sheet, left: float, bottom: float) -> None:
     """A metric scale bar of about 40 mm starting at (left, bottom) mm on the page."""
-    metres = _bar_length(sheet.ground(40))
+    metres = scale_bar_length(sheet.ground(40))
     length_mm = metres * 1000 / sheet.scale
     from matplotlib.patches import Rectangle
 
