@@ -501,7 +501,7 @@ def _notice(w: _Writer, case: _Case, sides_sentence: str) -> None:
     w.para("二、宗地基本情况", bold=True)
     w.para(
         f"宗地编号：{case.parcel_id}；项目名称：{case.name}；所在园区：{case.park}；"
-        f"合同电子监管号（合同编号）：{_text(row, 'contract_no')}；四至：{sides_sentence}；"
+        f"{_name('contract_no')}：{_text(row, 'contract_no')}；四至：{sides_sentence}；"
         f"面积：{case.area_m2:,.2f}平方米；约定动工开发日期：{_fact_text(row, 'agreed_start_date', 'date')}；"
         f"交地日期：{_fact_text(row, 'delivery_date', 'date')}。",
         indent=True,
