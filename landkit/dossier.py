@@ -32,7 +32,6 @@ and ``suspected_idle`` findings get a dossier (:data:`DOSSIER_STATUSES`).
 from __future__ import annotations
 
 import datetime as dt
-import io
 import os
 import re
 from collections.abc import Mapping, Sequence
@@ -45,7 +44,8 @@ import pandas as pd
 from . import standards
 from .boundary import four_boundaries_sentence
 from .crs import SQM_PER_MU, area_crs
-from .dossier_evidence import imagery_chips, location_map
+from .dossier_docx import DocxWriter
+from .dossier_evidence import imagery_chips, location_map, png
 from .errors import InputError, SchemaError, describe_ids
 from .idle import FLAGGED, IDLE_STATUSES, as_date, compare_idle
 from .io import atomic_path, write_table
@@ -305,97 +305,7 @@ def _one_row(finding) -> tuple[pd.Series, dict]:
 # ---------------------------------------------------------------- document
 
 
-class _Writer:
-    """A thin layer over python-docx: A4, 宋体/黑体, headings, tables and pictures."""
-
-    def __init__(self, case: _Case):
-        import docx
-        from docx.enum.section import WD_ORIENT
-        from docx.oxml.ns import qn
-        from docx.shared import Cm, Pt
-
-        self.Cm, self.Pt, self.qn = Cm, Pt, qn
-        self.doc = docx.Document()
-        section = self.doc.sections[0]
-        section.orientation = WD_ORIENT.PORTRAIT
-        section.page_width, section.page_height = Cm(21), Cm(29.7)
-        for side in ("left_margin", "right_margin", "top_margin", "bottom_margin"):
-            setattr(section, side, Cm(2.2))
-        for style_name, font in (("Normal", "宋体"), ("Title", "黑体"), ("Heading 1", "黑体"),
-                                 ("Heading 2", "黑体")):  # fmt: skip
-            style = self.doc.styles[style_name]
-            style.font.name = font
-            style.element.get_or_add_rPr().get_or_add_rFonts().set(qn("w:eastAsia"), font)
-        self.doc.styles["Normal"].font.size = Pt(10.5)
-        header = section.header.paragraphs[0]
-        run = header.add_run("草稿　")
-        run.bold, run.font.size = True, Pt(12)
-        run.font.color.rgb = _red()
-        header.add_run(f"初步判定，非行政决定　宗地{case.parcel_id}闲置土地调查案卷").font.size = Pt(9)
-
-    def heading(self, text: str, level: int = 1) -> None:
-        self.doc.add_heading(text, level=level)
-
-    def para(self, text: str = "", *, bold=False, size=None, centre=False, red=False, indent=False):
-        from docx.enum.text import WD_ALIGN_PARAGRAPH
-
-        paragraph = self.doc.add_paragraph()
-        run = paragraph.add_run(text)
-        run.bold = bold
-        if size:
-            run.font.size = self.Pt(size)
-        if red:
-            run.font.color.rgb = _red()
-        if centre:
-            paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER
-        if indent:
-            paragraph.paragraph_format.first_line_indent = self.Pt(21)
-        return paragraph
-
-    def table(self, rows: Sequence[Sequence[str]], header: Sequence[str] | None = None, widths=None):
-        table = self.doc.add_table(rows=0, cols=len(rows[0] if rows else header))
-        table.style = "Table Grid"
-        for number, values in enumerate([header, *rows] if header else rows):
-            cells = table.add_row().cells
-            for cell, value in zip(cells, values, strict=True):
-                cell.text = str(value)
-                if header and number == 0:
-                    cell.paragraphs[0].runs[0].bold = True
-        if widths:
-            for column, width in zip(table.columns, widths, strict=True):
-                for cell in column.cells:
-                    cell.width = self.Cm(width)
-        return table
-
-    def picture(self, png: bytes, width_cm: float, caption: str | None = None) -> None:
-        from docx.enum.text import WD_ALIGN_PARAGRAPH
-
-        self.doc.add_picture(io.BytesIO(png), width=self.Cm(width_cm))
-        self.doc.paragraphs[-1].alignment = WD_ALIGN_PARAGRAPH.CENTER
-        if caption:
-            self.para(caption, size=9, centre=True)
-
-    def chips(self, chips: Sequence[tuple[bytes, str]], per_row: int = 3) -> None:
-        width = 16.4 / min(per_row, max(len(chips), 1)) - 0.3
-        for start in range(0, len(chips), per_row):
-            group = chips[start : start + per_row]
-            table = self.doc.add_table(rows=2, cols=len(group))
-            for column, (png, caption) in enumerate(group):
-                run = table.cell(0, column).paragraphs[0].add_run()
-                run.add_picture(io.BytesIO(png), width=self.Cm(width))
-                table.cell(1, column).text = caption
-
-    def page_break(self) -> None:
-        self.doc.add_page_break()
-
-
-def _red():
-    from docx.shared import RGBColor
-
-    return RGBColor(0xC0, 0x00, 0x00)
-
-
-def _cover(w: _Writer, case: _Case) -> None:
+def _cover(w: DocxWriter, case: _Case) -> None:
     w.para("草　稿", bold=True, size=22, centre=True, red=True)
     w.para("闲置土地调查案卷", bold=True, size=22, centre=True)
     w.para("（初步判定，供调查核实使用）", size=12, centre=True)
@@ -418,7 +328,7 @@ def _cover(w: _Writer, case: _Case) -> None:
     )
 
 
-def _facts(w: _Writer, case: _Case) -> None:
+def _facts(w: DocxWriter, case: _Case) -> None:
     w.heading("三、基本事实与期限")
     rows = [
         (_name(column), _fact_text(case.row, column, kind), f"parcels.{column}")
@@ -451,7 +361,7 @@ def _facts(w: _Writer, case: _Case) -> None:
     )
 
 
-def _rule(w: _Writer, case: _Case) -> None:
+def _rule(w: DocxWriter, case: _Case) -> None:
     w.heading("四、认定规则、法律依据与证据")
     row = case.row
     w.para(f"判定：{case.finding_text}", bold=True)
@@ -482,7 +392,7 @@ def _rule(w: _Writer, case: _Case) -> None:
         w.para(f"{number}. {item}")
 
 
-def _notice(w: _Writer, case: _Case, sides_sentence: str) -> None:
+def _notice(w: DocxWriter, case: _Case, sides_sentence: str) -> None:
     row = case.row
     days = int(standards.rule("idle_procedure", "notice_reply_days"))
     rule = standards.rule_row("idle", _BASIS_KEYS[case.status])
@@ -543,7 +453,7 @@ def _notice(w: _Writer, case: _Case, sides_sentence: str) -> None:
     w.para(f"送达回证：受送达人签收　{BLANK}　　签收日期　{BLANK}　　送达人　{BLANK}", size=9)
 
 
-def _provenance(w: _Writer, record: Mapping[str, str]) -> None:
+def _provenance(w: DocxWriter, record: Mapping[str, str]) -> None:
     w.heading("附：数据来源与可重复性")
     w.para("同一输入与核查日期生成的案卷文字相同；以下为本案卷所用的输入、规则表和版本。", size=9)
     w.table([(k, v) for k, v in record.items()], header=("项目", "内容"), widths=(5, 11.5))
@@ -639,17 +549,17 @@ def case_dossier(
     layers = [*neighbour_layers(neighbours), *neighbour_layers(case.parcels)]
     fig = parcel_map(case.feature, neighbours=layers, name_col=name_col, date=case.as_of.date())
     sides = fig.landkit["sides"]
-    w = _Writer(case)
+    w = DocxWriter(header=f"初步判定，非行政决定　宗地{case.parcel_id}闲置土地调查案卷")
     _cover(w, case)
     w.page_break()
     w.heading("一、宗地位置与宗地图")
     if parks is not None:
         title = f"宗地{case.parcel_id}区位图"
-        png = location_map(case.feature, parcels=parcels, parks=parks, lines=lines, title=title)
-        w.picture(png, 16, f"图1　宗地{case.parcel_id}区位图（{case.park}）")
+        picture = location_map(case.feature, parcels=parcels, parks=parks, lines=lines, title=title)
+        w.picture(picture, 16, f"图1　宗地{case.parcel_id}区位图（{case.park}）")
     else:
         w.para(f"未提供园区图层，区位图从略（{BLANK}）。")
-    w.picture(_png(fig), 16, f"图2　宗地{case.parcel_id}宗地图（四至：{sides['sentence'] or BLANK}）")
+    w.picture(png(fig), 16, f"图2　宗地{case.parcel_id}宗地图（四至：{sides['sentence'] or BLANK}）")
     w.heading("二、影像证据")
     if imagery:
         chips = imagery_chips(case.feature, imagery, rgb_bands=rgb_bands)
@@ -669,12 +579,6 @@ def case_dossier(
         with atomic_path(path) as tmp:
             w.doc.save(tmp)
     return w.doc
-
-
-def _png(fig, dpi: int = 150) -> bytes:
-    buffer = io.BytesIO()
-    fig.savefig(buffer, format="png", dpi=dpi)
-    return buffer.getvalue()
 
 
 def _summary(record: Mapping[str, str], limit: int = 255) -> str:

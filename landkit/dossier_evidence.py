@@ -31,7 +31,7 @@ from .maps import cjk_font, static_map
 from .parcel_map import scale_bar_length
 from .raster import builtup_fraction, guess_builtup_scale
 
-__all__ = ["imagery_chips", "location_map"]
+__all__ = ["imagery_chips", "location_map", "png"]
 
 _CHIP_PIXELS = 600  # at most this many pixels across a chip
 _BAND_NAMES = {
@@ -41,7 +41,7 @@ _BAND_NAMES = {
 }
 
 
-def _png(fig, dpi: int = 150) -> bytes:
+def png(fig, dpi: int = 150) -> bytes:
     buffer = io.BytesIO()
     fig.savefig(buffer, format="png", dpi=dpi)
     return buffer.getvalue()
@@ -71,7 +71,7 @@ def location_map(feature: gpd.GeoDataFrame, *, parcels, parks, lines=None, title
         bbox={"facecolor": "white", "edgecolor": "#c00000", "pad": 2},
         zorder=11,
     )
-    return _png(fig)
+    return png(fig)
 
 
 def _metres(src) -> float:
@@ -199,5 +199,5 @@ def imagery_chips(
         date_text = f"{date:%Y-%m-%d}"
         fig = _chip_figure(image, window, outline, date_text, scale, family)
         shown = f"{fraction:.1%}" if fraction is not None else scale
-        chips.append((_png(fig), f"{date_text}　建成区比例：{shown}"))
+        chips.append((png(fig), f"{date_text}　建成区比例：{shown}"))
     return chips
