@@ -77,6 +77,10 @@ _BASIS_KEYS = {  # the idle.csv row whose clause defines the suspicion (art. 2)
     "recoverable": "not_started_idle_years",
     "suspected_idle": "halted_idle_years",
 }
+_SHARE_OF = {  # Rule B's two shortfalls, shown as shares
+    "invested_wan_yuan": "planned_investment_wan_yuan",
+    "developed_area_m2": "planned_footprint_area_m2",
+}
 _FACTS = (  # (column, kind) in the order of the facts table
     ("grant_date", "date"),
     ("delivery_date", "date"),
@@ -129,10 +133,12 @@ def _fact_text(row: pd.Series, column: str, kind: str) -> str:
     if kind == "date":
         day = pd.Timestamp(value)
         return f"{day.year}年{day.month}月（日不详）" if _month_only(row, column) else cn_date(day)
-    if kind == "money":
-        return f"{float(value):,.2f} 万元"
-    if kind == "area":
-        return f"{float(value):,.2f} m²"
+    if kind in ("money", "area"):
+        text = f"{float(value):,.2f} {'万元' if kind == 'money' else 'm²'}"
+        whole = _value(row, _SHARE_OF.get(column, ""))
+        if whole is not None and float(whole) > 0:
+            text += f"（占{_name(_SHARE_OF[column])}的{float(value) / float(whole):.1%}）"
+        return text
     if kind == "start":
         return {"started": "已动工", "not_started": "未动工"}.get(str(value), str(value))
     if column == "delay_cause":
@@ -237,7 +243,7 @@ class _Case:
             if not halted:
                 two = int(standards.rule("idle", "not_started_recovery_years"))
                 rows.append((f"满{_cn_number(two)}年之日", cn_date(day + pd.DateOffset(years=two))))
-        rows.append(("构成闲置之日（期满次日）", cn_date(_value(row, "idle_since"))))
+        rows.append(("闲置起算日（期满次日）", cn_date(_value(row, "idle_since"))))
         overdue = _value(row, "days_overdue")
         rows.append(("截至核查日已逾期", BLANK if overdue is None else f"{int(overdue)} 日"))
         deadline = _value(row, "next_deadline")
@@ -417,7 +423,11 @@ def _notice(w: DocxWriter, case: _Case, sides_sentence: str) -> None:
         indent=True,
     )
     w.para("三、涉嫌闲置土地的事实和依据", bold=True)
-    evidence = _EVIDENCE_ZH.get(_evidence_grade(row), "")
+    evidence = {
+        "records": "土地管理记录",
+        "raster": f"遥感影像（{case.detection.get('builtup_evidence_date') or BLANK}）",
+        "conflict": "土地管理记录；遥感影像与记录不一致，须现场核实后方可送达",
+    }[_evidence_grade(row)]
     w.para(
         f"经初步核查，截至{cn_date(case.as_of)}，该宗地{_text(row, 'idle_reason')}（核查依据：{evidence}）。"
         f"依据{basis}的规定，该宗地涉嫌构成闲置土地。",
@@ -564,7 +574,7 @@ def case_dossier(
     if imagery:
         chips = imagery_chips(case.feature, imagery, rgb_bands=rgb_bands)
         w.chips(chips)
-        w.para("各期影像截图范围、比例尺相同；红线为宗地界线。建成区比例为宗地内像元的平均值（像元中心规则）。", size=9)
+        w.para("各期影像截图范围、比例尺相同，上方为正北；红线为宗地界线。建成区比例为宗地内像元的平均值（像元中心规则）。", size=9)
     else:
         w.para(f"未提供影像，影像证据从略（{BLANK}）。")
     _facts(w, case)

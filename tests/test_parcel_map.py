@@ -1,5 +1,6 @@
 """The 宗地图: its elements, its true scale, and labels that never overprint."""
 
+import sys
 import warnings
 
 import geopandas as gpd
@@ -113,7 +114,8 @@ def test_many_points_leave_the_table_to_an_attachment():
 
 
 def test_one_warning_without_a_chinese_font(monkeypatch):
-    monkeypatch.setattr("landkit.parcel_map.cjk_font", lambda: None)
+    module = sys.modules["landkit.parcel_map"]  # the package attribute is the function
+    monkeypatch.setattr(module, "cjk_font", lambda: None)
     feature = _parcel([(X0, Y0), (X0, Y0 + 100), (X0 + 100, Y0 + 100), (X0 + 100, Y0)])
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
