@@ -203,7 +203,7 @@ class _Placer:
 
 
 def _outward(coords: np.ndarray) -> np.ndarray:
-    """Unit vectors pointing away from a clockwise ring at each of its vertices."""
+    """Unit vectors along the bisector of the left normals of a ring at each vertex."""
     prev = coords - np.roll(coords, 1, axis=0)
     nxt = np.roll(coords, -1, axis=0) - coords
 
@@ -211,7 +211,6 @@ def _outward(coords: np.ndarray) -> np.ndarray:
         n = np.column_stack([-v[:, 1], v[:, 0]])
         return n / np.maximum(np.hypot(*n.T), 1e-12)[:, None]
 
-    # the parcel lies right of its clockwise outer ring: outward is the left normal
     out = left(prev) + left(nxt)
     length = np.hypot(*out.T)
     fallback = left(nxt)
@@ -243,9 +242,8 @@ def _label_points(ax, placer, points: pd.DataFrame, geom, sheet: _Sheet) -> list
     for _, ring in points.groupby("ring", sort=False):
         ring = ring.iloc[:-1]  # the closing row repeats the first point
         coords = ring[["y_m", "x_m"]].to_numpy(dtype=float)
+        # outer rings run clockwise, holes anticlockwise: the left normal leaves the parcel on both
         directions = _outward(coords) if len(coords) > 2 else np.zeros_like(coords)
-        if shapely.Polygon(coords).exterior.is_ccw if len(coords) > 2 else False:
-            directions = -directions  # holes run anticlockwise: outward (of the parcel) is inward
         for pid, (x, y), d in zip(ring["point_id"], coords, directions, strict=True):
             artist = placer.place(
                 pid,

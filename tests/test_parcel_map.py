@@ -126,3 +126,15 @@ def test_one_warning_without_a_chinese_font(monkeypatch):
 def test_crs_note_names_zone_and_meridian():
     assert crs_note("EPSG:4513").startswith("2000国家大地坐标系，高斯-克吕格投影，3度带，中央子午线75°E，带号25")
     assert "6度带" in crs_note("EPSG:4502") and "中央子午线75°E" in crs_note("EPSG:4502")
+
+
+def test_point_labels_sit_outside_the_parcel_also_in_holes_and_parts():
+    outer = shapely.box(X0, Y0, X0 + 200, Y0 + 120).difference(
+        shapely.box(X0 + 60, Y0 + 40, X0 + 110, Y0 + 80)
+    )
+    shape = shapely.MultiPolygon([outer, shapely.box(X0 + 230, Y0 + 20, X0 + 280, Y0 + 70)])
+    fig = parcel_map(gpd.GeoDataFrame({"parcel_id": ["H1"]}, geometry=[shape], crs=4543))
+    labels = [t for t in fig.axes[0].texts if t.get_text().startswith("J")]
+    assert len(labels) == 12 and not fig.landkit["skipped_points"]
+    for text in labels:
+        assert not shape.contains(shapely.Point(text.get_position())), text.get_text()
