@@ -219,7 +219,7 @@ def _outward(coords: np.ndarray) -> np.ndarray:
 
 
 def _candidates(x, y, direction, step: float) -> list[tuple[float, float]]:
-    """Positions around (x, y): outward first, then farther out (with a leader), inside last."""
+    """Positions around (x, y): outward first, then turning away and farther out (with a leader)."""
     angle = math.atan2(direction[1], direction[0])
     rounds = (
         ((1.0, 1.6), (0, 25, -25, 50, -50, 80, -80)),
@@ -245,11 +245,14 @@ def _label_points(ax, placer, points: pd.DataFrame, geom, sheet: _Sheet) -> list
         # outer rings run clockwise, holes anticlockwise: the left normal leaves the parcel on both
         directions = _outward(coords) if len(coords) > 2 else np.zeros_like(coords)
         for pid, (x, y), d in zip(ring["point_id"], coords, directions, strict=True):
+            spots = _candidates(x, y, d, step)
+            spots.sort(key=lambda p: geom.contains(shapely.Point(p)))  # outside the parcel first
             artist = placer.place(
                 pid,
-                _candidates(x, y, d, step),
+                spots,
                 avoid=geom.boundary,
                 fontsize=_POINT_SIZE,
+                bbox={"facecolor": "white", "edgecolor": "none", "pad": 0.2, "alpha": 0.85},
                 zorder=6,
             )
             if artist is None:
