@@ -152,6 +152,18 @@ def _name(column: str) -> str:
     return re.sub(r"（[^）]*）$", "", label(column))
 
 
+def _start_used(case: _Case) -> str:
+    """The start status the finding rests on, and where it came from."""
+    row = case.row
+    started = case.status == "suspected_idle"  # rule B is about started land
+    grade = _evidence_grade(row)
+    text = f"{'已动工' if started else '未动工'}（依据：{_EVIDENCE_ZH.get(grade, grade)}）"
+    blank = all(_value(row, c) is None for c in ("start_status", "actual_start_date"))
+    if not started and grade in ("records", "conflict") and blank:
+        text += "；记录中动工状态和实际动工日期均为空，按未动工计，须核实"
+    return text
+
+
 def _evidence_grade(row: pd.Series) -> str:
     if bool(row.get("evidence_conflict", False)):
         return "conflict"
@@ -354,6 +366,7 @@ def _facts(w: DocxWriter, case: _Case) -> None:
             "detect_idle 结果 builtup_fraction",
         )
     )
+    rows.append(("检测采用的动工状态", _start_used(case), "detect_idle 结果 start_evidence"))
     w.table(rows, header=("事项", "记录", "来源字段"), widths=(4, 6.5, 6))
     missing = [_name(c) for c, _ in _FACTS if _value(case.row, c) is None]
     if missing:
