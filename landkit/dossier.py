@@ -42,8 +42,8 @@ import numpy as np
 import pandas as pd
 
 from . import standards
-from .boundary import four_boundaries_sentence
-from .crs import SQM_PER_MU, area_crs
+from .boundary import boundary_points, four_boundaries_sentence
+from .crs import SQM_PER_MU
 from .dossier_docx import DocxWriter
 from .dossier_evidence import imagery_chips, location_map, png
 from .errors import InputError, SchemaError, describe_ids
@@ -178,7 +178,6 @@ class _Case:
 
     def __init__(self, finding, parcels, parks, as_of):
         row, attrs = _one_row(finding)
-        self.attrs = attrs
         self.row = row
         self.parcel_id = str(row.get("parcel_id", row.name))
         status = row.get("idle_status")
@@ -198,7 +197,8 @@ class _Case:
         self.detection = record
         self.parcels = prepare_layer(parcels, "parcels", layer="parcels")
         self.feature = self._feature(finding)
-        self.area_m2 = float(self.feature.geometry.to_crs(area_crs(self.feature)).area.iloc[0])
+        # the area of the 界址点 coordinates, as the 宗地图 and the 界址点成果表 state it
+        self.area_m2 = float(boundary_points(self.feature).attrs["area_m2"])
         self.park_name = None
         if parks is not None and _value(row, "park_id") is not None:
             match = parks[parks["park_id"].astype(str) == str(row["park_id"])]
@@ -353,7 +353,7 @@ def _facts(w: DocxWriter, case: _Case) -> None:
         for column, kind in _FACTS
     ]
     rows.insert(0, ("宗地面积", f"{case.area_m2:,.2f} m²（{case.area_m2 / SQM_PER_MU:,.2f} 亩）",
-                    "由宗地图形计算（高斯-克吕格投影平面面积）"))  # fmt: skip
+                    "由界址点坐标计算（高斯-克吕格投影平面面积）"))  # fmt: skip
     rows.insert(1, (_name("contract_no"), _fact_text(case.row, "contract_no", "text"), "parcels.contract_no"))
     fraction = _value(case.row, "builtup_fraction")
     evidence_day = case.detection.get("builtup_evidence_date") or ""
