@@ -582,7 +582,10 @@ def case_dossier(
         w.picture(picture, 16, f"图1　宗地{case.parcel_id}区位图（{case.park}）")
     else:
         w.para(f"未提供园区图层，区位图从略（{BLANK}）。")
-    w.picture(png(fig), 16, f"图2　宗地{case.parcel_id}宗地图（四至：{sides['sentence'] or BLANK}）")
+    w.picture(
+        png(fig), 16,
+        f"图2　宗地{case.parcel_id}宗地图（原图A4、比例尺1:{fig.landkit['scale']}，此处缩印，量距以比例尺线为准）",
+    )  # fmt: skip
     w.heading("二、影像证据")
     if imagery:
         chips = imagery_chips(case.feature, imagery, rgb_bands=rgb_bands)
