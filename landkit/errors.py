@@ -1,8 +1,16 @@
-"""Exceptions raised by landkit.
+"""Exceptions and warnings raised by landkit.
 
 Every landkit error is also a :class:`ValueError`, so callers that already
 catch ``ValueError`` keep working. A message names the layer, the column, the
 offending ids (the first few and a count) and the fix.
+
+Every landkit warning is a :class:`LandkitWarning` (a :class:`UserWarning`) of
+a named kind, so a caller filters warnings by category, never by message text:
+
+>>> import warnings
+>>> with warnings.catch_warnings():
+...     warnings.simplefilter("ignore", GeometryRepairedWarning)
+...     warnings.simplefilter("error", DataWarning)
 """
 
 from __future__ import annotations
@@ -13,10 +21,12 @@ __all__ = [
     "CRSError",
     "DataWarning",
     "GeometryError",
+    "GeometryRepairedWarning",
     "InputError",
     "InputNotesWarning",
     "LandkitError",
     "LandkitWarning",
+    "OutputWarning",
     "SchemaError",
     "UnrecognisedColumnsWarning",
     "describe_ids",
@@ -43,6 +53,22 @@ class InputError(LandkitError):
     """An argument or a file is unusable (unknown option, unreadable file)."""
 
 
+class LandkitWarning(UserWarning):
+    """Base class of every warning landkit gives."""
+
+
+class GeometryRepairedWarning(LandkitWarning):
+    """Invalid geometries were repaired (``make_valid``, polygonal part kept); results flag them."""
+
+
+class DataWarning(LandkitWarning):
+    """Input data are incomplete or disagree: rows left out, values replaced or not used."""
+
+
+class OutputWarning(LandkitWarning):
+    """An output cannot hold everything: a format truncates names, a font lacks glyphs."""
+
+
 def describe_ids(ids: Iterable[object], *, first: int = 5) -> str:
     """Return the first few ids and how many there are, for error messages.
 
@@ -57,14 +83,6 @@ def describe_ids(ids: Iterable[object], *, first: int = 5) -> str:
     shown = ", ".join(str(i) for i in ids[:first])
     more = ", …" if len(ids) > first else ""
     return f"{shown}{more} ({len(ids)} in all)"
-
-
-class LandkitWarning(UserWarning):
-    """Base class of every warning landkit gives."""
-
-
-class DataWarning(LandkitWarning):
-    """Input data are incomplete or disagree: rows left out, values replaced or not used."""
 
 
 class UnrecognisedColumnsWarning(DataWarning):

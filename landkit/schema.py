@@ -39,7 +39,12 @@ from .columns import (
     recognise_column,
     unrecognised_columns,
 )
-from .errors import SchemaError, UnrecognisedColumnsWarning, describe_ids
+from .errors import (
+    GeometryRepairedWarning,
+    SchemaError,
+    UnrecognisedColumnsWarning,
+    describe_ids,
+)
 from .geometry import repair
 from .labels import BOOLEAN_WORDS, label
 
@@ -701,6 +706,7 @@ def _validate_geometry(out, kind: str, *, strict: bool, problems: _Problems):
             out = out.set_geometry(fixed)
             warnings.warn(
                 f"{problems.layer}: repaired {len(ids)} invalid geometries (ids {describe_ids(ids)})",
+                GeometryRepairedWarning,
                 stacklevel=3,
             )
     return out

@@ -42,6 +42,7 @@ from .. import standards
 from ..columns import feature_id_column, feature_name_column
 from ..crs import (
     CGCS2000,
+    DATUM_NAMES_ZH,
     GK_ZONES,
     GKZone,
     area_crs,
@@ -58,11 +59,6 @@ from .files import atomic_path
 __all__ = ["read_coordinate_txt", "write_coordinate_txt"]
 
 _RULES = "boundary"
-_DATUM_TEXT = {
-    "CGCS2000": "2000国家大地坐标系",
-    "Xian 1980": "1980西安坐标系",
-    "Beijing 1954": "1954北京坐标系",
-}
 
 _SECTION = re.compile(r"^\s*[\[【［]\s*(.+?)\s*[\]】］]\s*$")
 _NUMBER = re.compile(r"[-+]?(?:\d+\.?\d*|\.\d+)")
@@ -321,7 +317,11 @@ def _duplicate_ids(ids: list[str | None], lines: list[int]) -> list[str]:
 
 
 def read_coordinate_txt(
-    path, *, encoding: str | None = None, swap_xy: bool = False
+    path,
+    *,
+    encoding: str | None = None,
+    swap_xy: bool = False,
+    rules: Mapping[str, object] | pd.DataFrame | None = None,
 ) -> gpd.GeoDataFrame:
     """Read a coordinate exchange TXT (界址点坐标交换格式) into parcels.
 
@@ -336,6 +336,10 @@ def read_coordinate_txt(
     swap_xy : bool
         The file lists the easting first (a non-standard file); by default the
         swap is detected and raised as an error.
+    rules : mapping or DataFrame, optional
+        Overrides of the ``boundary`` table's declared-area tolerances
+        (``txt_area_tolerance_ha``, ``txt_area_tolerance_rel``; see
+        :mod:`landkit.standards`).
 
     Returns
     -------
@@ -382,6 +386,7 @@ def read_coordinate_txt(
     >>> parcels.crs.to_epsg(), len(parcels), bool(parcels["area_mismatch"].any())
     (4522, 2, False)
     """
+    rules = standards.overrides(rules, _RULES)
     path = Path(path)
     where = str(path)
     if not path.is_file():
@@ -454,8 +459,8 @@ def read_coordinate_txt(
     out["area_m2"] = area
     out["area_ha"] = m2_to_ha(area)
     out["area_mu"] = m2_to_mu(area)
-    absolute = float(standards.rule(_RULES, "txt_area_tolerance_ha"))
-    relative = float(standards.rule(_RULES, "txt_area_tolerance_rel"))
+    absolute = standards.get(_RULES, "txt_area_tolerance_ha", rules=rules).value
+    relative = standards.get(_RULES, "txt_area_tolerance_rel", rules=rules).value
     declared = out["declared_area_ha"]
     allowed = np.maximum(absolute, relative * declared.abs())
     mismatch = declared.notna() & ((out["area_ha"] - declared).abs() > allowed + 1e-12)
@@ -604,7 +609,7 @@ def write_coordinate_txt(
         "转换参数": ",,,,,,",
         **kept.get("header", {}),
         **(header or {}),
-        "坐标系": _DATUM_TEXT[zone.datum],
+        "坐标系": DATUM_NAMES_ZH[zone.datum],
         "几度分带": str(zone.width),
         "投影类型": "高斯克吕格",
         "计量单位": "米",
