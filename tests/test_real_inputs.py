@@ -344,3 +344,94 @@ def test_sample_data_from_the_source_tree():
         [sys.executable, "-c", code], cwd=root, capture_output=True, text=True, check=True
     )
     assert Path(done.stdout.strip()) == root / "sample_data" / "kunming.gpkg"
+
+
+# ------------------------------------------------------------------ command line
+
+
+def _run(capsys, *argv):
+    from landkit.cli import main
+
+    code = main([str(a) for a in argv])
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+@pytest.fixture(scope="module")
+def renamed_shapefile(bureau_shapefile):
+    """The bureau parcels with land use under a local name no alias covers."""
+    frame = lk.read_layer(bureau_shapefile).rename(columns={"用地性质": "规划用途"})
+    path = bureau_shapefile.parent / "local" / "宗地.shp"
+    path.parent.mkdir()
+    _quiet(pyogrio.write_dataframe, frame, path, encoding="GBK")
+    path.with_suffix(".cpg").unlink()
+    return path
+
+
+def test_cli_validate_names_a_likely_miss_and_strict_fails(renamed_shapefile, capsys):
+    code, out, err = _run(capsys, "validate", renamed_shapefile, "--kind", "parcels")
+    assert code == 0
+    assert "未识别的列：规划用途，可能是 用地类型；如是，用 --column 规划用途=land_use 指定" in out
+    code, _, err = _run(capsys, "validate", renamed_shapefile, "--kind", "parcels", "--strict")
+    assert code == 2 and "规划用途" in err and "land_use" in err
+    code, out, _ = _run(capsys, "validate", renamed_shapefile, "--kind", "parcels",
+                        "--column", "规划用途=land_use")  # fmt: skip
+    assert code == 0 and "未识别的列" not in out
+
+
+def test_cli_check_reads_the_lines_as_delivered(bureau_shapefile, sample_lines, capsys, tmp_path):
+    folder = tmp_path / "三区三线"
+    names = dict(zip(LINES, ("生态保护红线", "永久基本农田", "城镇开发边界"), strict=True))
+    for key, name in names.items():
+        lk.write_layer(sample_lines[key], folder / f"{name}.shp")
+    code, out, _ = _run(capsys, "check", bureau_shapefile, "--kind", "parcels", "--lines", folder,
+                        "--out", tmp_path / "a.gpkg")  # fmt: skip
+    assert code == 0 and "违规 3 个" in out
+    for name in names.values():
+        assert f"图层 {name}：{folder / name}.shp（按名称 {name} 识别" in out
+    code, out, _ = _run(capsys, "check", bureau_shapefile, "--redline", folder / "生态保护红线.shp",
+                        "--urban", folder / "城镇开发边界.shp", "--out", tmp_path / "b.gpkg")  # fmt: skip
+    assert code == 0 and "图层 生态保护红线" in out and "永久基本农田：未提供该图层" in out
+    code, _, err = _run(capsys, "check", bureau_shapefile, "--lines", bureau_shapefile.parent,
+                        "--out", tmp_path / "c.gpkg")  # fmt: skip
+    assert code == 2 and "STBHHX" in err and "--redline" in err
+
+
+def test_cli_boundary_carries_the_parks_own_id_and_name(bureau_parks, capsys, tmp_path):
+    import openpyxl
+
+    path, parks = bureau_parks
+    park_id, name = parks["park_id"].iloc[0], parks["name"].iloc[0]
+    code, out, _ = _run(capsys, "boundary", path, "--id", park_id, "--out", tmp_path)
+    assert code == 0 and out.startswith(f"{park_id}（{name}）")
+    head = next(
+        line
+        for line in (tmp_path / f"{park_id}.txt").read_text(encoding="gbk").splitlines()
+        if line.endswith("@")
+    )
+    assert head.split(",")[2:4] == [park_id, name]
+    sheet = openpyxl.load_workbook(tmp_path / f"{park_id}_界址点成果表.xlsx")["界址点成果表"]
+    assert (sheet["B2"].value, sheet["D2"].value) == (park_id, name)
+
+
+def test_cli_lists_missing_data_in_chinese(sample_parcels, capsys, tmp_path):
+    sparse = sample_parcels.drop(columns=["start_status", "actual_start_date"])
+    path = lk.write_layer(sparse, tmp_path / "sparse.gpkg")
+    code, out, _ = _run(capsys, "idle", path, "--as-of", AS_OF, "--out", tmp_path / "idle")
+    assert code == 0
+    assert re.search(r"资料不足 \d+ 项：\n    P\d+（.+）闲置土地初步判定，缺少：动工状态；实际动工日期；建成区栅格", out)
+    assert "missing_data" in lk.io.list_layers(tmp_path / "idle" / "idle.gpkg")
+
+
+def test_cli_warnings_are_one_chinese_line_each(sample_parcels, capsys, tmp_path):
+    parcels = _txt_parcels(sample_parcels)
+    text = lk.write_coordinate_txt(parcels, tmp_path / "a.txt").read_text(encoding="gbk")
+    path = tmp_path / "odd.txt"
+    path.write_text(text.replace("带号=34", "带号="), encoding="gbk")
+    code, _, err = _run(capsys, "validate", path, "--kind", "parcels")
+    assert code == 2 and "park_id" in err  # a TXT holds no park: --park-id gives it
+    code, _, err = _run(capsys, "validate", path, "--kind", "parcels", "--park-id", "K1")
+    assert code == 0
+    assert err.splitlines() == [f"已按约定处理：{path}：带号为空，按 Y 坐标的带号前缀取第 34 带"]
+    code, _, err = _run(capsys, "-v", "validate", path, "--kind", "parcels", "--park-id", "K1")
+    assert code == 0 and "InputNotesWarning" in err

@@ -87,7 +87,8 @@ def line_name_zh(key: str) -> str:
 def _candidates() -> str:
     by_line: dict[str, list[str]] = {}
     for pattern, line in _patterns():
-        by_line.setdefault(line, []).append(pattern.upper() if pattern.isascii() else pattern)
+        code = pattern.isascii() and "_" not in pattern
+        by_line.setdefault(line, []).append(pattern.upper() if code else pattern)
     return "; ".join(f"{line}: {' / '.join(names)}" for line, names in by_line.items())
 
 
@@ -191,7 +192,8 @@ def _one_each(found: dict[str, list[tuple[str, Layer | Path, str]]], where: str)
 def _none_found(where: Path, listing: str) -> InputError:
     msg = (
         f"{where}: holds none of the line layers {', '.join(LINE_KEYS)} ({listing}). "
-        f"Names recognised — {_candidates()}. Fix: name the layers so, or pass a mapping."
+        f"Names recognised — {_candidates()}. Fix: name the layers so, or name each file "
+        f"(lines={{'ecological_redline': path, …}}; on the command line --redline/--farmland/--urban)."
     )
     return InputError(msg)
 
