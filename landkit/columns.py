@@ -30,7 +30,6 @@ __all__ = [
     "KINDS",
     "feature_id_column",
     "feature_name_column",
-    "field_name_zh",
     "find_column",
     "id_column",
     "likely_column",
@@ -263,14 +262,3 @@ def feature_id_column(frame: pd.DataFrame) -> str | None:
 def feature_name_column(frame: pd.DataFrame) -> str | None:
     """The name column of parcels or parks (名称, 开发区名称, 宗地名称 …)."""
     return find_column(frame, "name", ("parks", "parcels"))
-
-
-def field_name_zh(column: str) -> str:
-    """The Chinese name of a column without its unit, for sentences (``已开发面积``).
-
-    Examples
-    --------
-    >>> field_name_zh("developed_area_m2"), field_name_zh("agreed_start_date")
-    ('已开发面积', '约定动工日期')
-    """
-    return re.sub(r"（[^（）]*）$", "", label(column))

@@ -43,10 +43,10 @@ import numpy as np
 import pandas as pd
 
 from . import standards
-from .columns import field_name_zh
 from .crs import measure_area
 from .distributed import Engine, run_partitioned, wanted
 from .errors import DataWarning, InputError, SchemaError, describe_ids
+from .labels import value_label
 from .provenance import provenance
 from .raster import BuiltupScale, PixelRule, builtup_fraction, guess_builtup_scale
 from .schema import prepare_layer
@@ -550,25 +550,17 @@ def _findings(frame, start, causes, rules, day) -> pd.DataFrame:
 
 def _missing(facts) -> tuple[list[str | None], list[str | None]]:
     """The fields whose absence left a row undecided, named in English and in Chinese."""
-    zh = field_name_zh
     texts = {
-        "unknown_start": (
-            "start_status; actual_start_date; builtup raster",
-            f"{zh('start_status')}；{zh('actual_start_date')}；建成区栅格",
-        ),
-        "no_agreed_date": ("agreed_start_date", zh("agreed_start_date")),
+        "unknown_start": "start_status; actual_start_date; builtup raster",
+        "no_agreed_date": "agreed_start_date",
         "halted_unknown": (
             "developed_area_m2 or footprint_area_m2 (with planned_footprint_area_m2 or a "
-            "geometry); invested_wan_yuan with planned_investment_wan_yuan",
-            f"{zh('developed_area_m2')}或{zh('footprint_area_m2')}（及"
-            f"{zh('planned_footprint_area_m2')}或地块图形）；{zh('invested_wan_yuan')}及"
-            f"{zh('planned_investment_wan_yuan')}",
+            "geometry); invested_wan_yuan with planned_investment_wan_yuan"
         ),
     }
-    conditions = [facts[key] for key in texts]
-    english = np.select(conditions, [t[0] for t in texts.values()], None)
-    chinese = np.select(conditions, [t[1] for t in texts.values()], None)
-    return english.tolist(), chinese.tolist()
+    english = np.select([facts[key] for key in texts], list(texts.values()), None).tolist()
+    chinese = [value_label("missing_fields", text) if text else None for text in english]
+    return english, chinese
 
 
 def _legal_basis(actions: pd.DataFrame, status: str, cause: str | None) -> str | None:

@@ -42,10 +42,10 @@ import pandas as pd
 import shapely
 
 from . import standards
-from .columns import field_name_zh
 from .crs import align_crs, area_zones, m2_to_ha, m2_to_mu, measure_area, require_crs
 from .errors import InputError, SchemaError, describe_ids
 from .geometry import repair
+from .labels import value_label
 from .landuse import map_land_use
 from .provenance import provenance
 from .schema import prepare_layer
@@ -463,9 +463,9 @@ def _missing_inputs(data: pd.DataFrame, no_value_for: pd.Series) -> tuple[pd.Ser
             for column in INDICATOR_INPUTS.get(indicator, ())
             if column not in data.columns or pd.isna(data.at[index, column])
         ]
-        columns = list(dict.fromkeys(columns))
-        english.append("; ".join(columns) or None)
-        chinese.append("；".join(field_name_zh(c) for c in columns) or None)
+        text = "; ".join(dict.fromkeys(columns)) or None
+        english.append(text)
+        chinese.append(value_label("missing_fields", text) if text else None)
     return (
         pd.Series(english, index=data.index, dtype=object),
         pd.Series(chinese, index=data.index, dtype=object),
