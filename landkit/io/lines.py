@@ -114,8 +114,9 @@ def read_lines(source: LinesSource) -> dict[str, Layer]:
 
     Parameters
     ----------
-    source : GeoPackage path, folder path, list of files or mapping
-        A GeoPackage whose layers are named for the lines; a folder of files
+    source : GeoPackage path, folder path, file, list of files or mapping
+        A GeoPackage whose layers are named for the lines; one layer file so
+        named (``生态保护红线.shp``); a folder of files
         so named (any layer format :func:`landkit.io.read_layer` reads; other
         files are left alone); a list of such files, each of which must be
         recognised; or a mapping of line keys (or names such as
@@ -147,8 +148,10 @@ def read_lines(source: LinesSource) -> dict[str, Layer]:
         path = Path(source)
         if path.is_dir():
             return _read_folder(path)
-        if path.is_file():
+        if path.is_file() and path.suffix.lower() == ".gpkg":
             return _read_geopackage(path)
+        if path.is_file():  # one layer file, named for its line
+            return _read_files([path], str(path))
         raise InputError(f"{path}: no such file or folder. Fix: check the path of the line layers.")
     if isinstance(source, Mapping):
         return _read_mapping(source)
