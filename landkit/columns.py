@@ -185,7 +185,7 @@ def likely_column(name: str, kind: str) -> str | None:
             ratio = max(ratio, 0.8)
         scored.append((ratio, alias, targets))
     ratio, _, targets = max(scored, key=lambda item: item[0])
-    cutoff = 0.55 if cjk else 0.75
+    cutoff = 0.55 if cjk else 0.8  # short codes such as HXBM and HXMC differ in meaning
     return targets[0] if ratio >= cutoff and len(targets) == 1 else None
 
 
