@@ -47,7 +47,7 @@ from .errors import InputError, SchemaError, describe_ids
 from .geometry import repair
 from .landuse import map_land_use
 from .provenance import provenance
-from .schema import prepare_layer
+from .schema import check_values, prepare_layer
 
 __all__ = ["CONTROL_INDICATORS", "STANDARDS", "parcel_metrics"]
 
@@ -569,6 +569,7 @@ def parcel_metrics(
     if buildings is not None:
         blds = prepare_layer(buildings, "buildings", layer="buildings")
         require_crs(blds, layer="buildings")
+    check_values(parcels=data, buildings=blds)
     q = parcel_quantities(data, blds, area_method=area_method, rules=rules)
     out = pd.DataFrame(index=data.index)
     out["parcel_id"] = data["parcel_id"]

@@ -138,8 +138,10 @@ def test_actual_start_date_decides_when_start_status_is_absent():
     # a start after the as-of date had not happened yet on that date
     later = one({"agreed_start_date": "2024-01-01", "actual_start_date": "2027-01-01"})
     assert later["idle_status"] == "recoverable"
+    # a blank date is unknown, never "not started"
     empty = one({"agreed_start_date": "2024-01-01", "actual_start_date": None})
-    assert empty["idle_status"] == "recoverable"
+    assert (empty["idle_status"], empty["start_evidence"]) == ("insufficient_data", None)
+    assert "actual_start_date" in empty["missing_fields"]
 
 
 # ------------------------------------------------------------------- rule B
@@ -165,8 +167,12 @@ MONEY_OK = {"invested_wan_yuan": 25.0, "planned_investment_wan_yuan": 100.0}  # 
             },
             "suspected_idle",
         ),
-        ({"footprint_area_m2": 3000.0}, "suspected_idle"),  # due: the parcel's 10 000 m²
-        ({"footprint_area_m2": 3400.0, **MONEY_OK}, "active"),
+        # due: the contract coefficient × the parcel's 10 000 m²
+        ({"footprint_area_m2": 1999.0, "contract_building_coefficient": 0.6}, "suspected_idle"),
+        ({"footprint_area_m2": 2000.0, "contract_building_coefficient": 0.6, **MONEY_OK}, "active"),
+        # no footprint due: the area test is undecided, never the whole parcel area
+        ({"footprint_area_m2": 3000.0}, "insufficient_data"),
+        ({"footprint_area_m2": 3400.0, **MONEY_OK}, "insufficient_data"),
         ({}, "insufficient_data"),
     ],
 )
@@ -178,7 +184,9 @@ def test_rule_b_shortfalls(figures, status):
         assert result["idle_since"] == pd.Timestamp("2026-10-02")
         assert "第二条" in result["legal_basis"]
     if status == "insufficient_data":
-        assert "developed_area_m2" in result["missing_fields"]
+        assert "planned_footprint_area_m2" in result["missing_fields"] or (
+            "invested_wan_yuan" in result["missing_fields"]
+        )
 
 
 def test_halted_under_a_year_is_at_risk_then_suspected():
@@ -390,9 +398,15 @@ def test_raster_decides_without_start_records(builtup):
     for raster in builtup:
         result = detect_idle(layer, as_of=AS_OF, builtup=raster)
         assert result["builtup_fraction"].tolist() == pytest.approx([0.9, 0.02, 0.8, 0.05])
-        assert result["idle_status"].tolist() == ["active", "idle", "active", "idle"]
+        # the raster alone never makes a parcel idle: suspected, to be investigated
+        assert result["idle_status"].tolist() == ["active", "suspected_idle"] * 2
         assert (result["start_evidence"] == "raster").all()
         assert not result["evidence_conflict"].any()
+        suspected = result.iloc[[1, 3]]
+        assert suspected["review_reason"].str.contains("建成区影像").all()
+        assert suspected["recommended_action"].str.contains("闲置土地调查通知书").all()
+        assert not suspected["recommended_action"].str.contains("闲置费|收回").any()
+        assert suspected["idle_fee_wan_yuan"].isna().all()
 
 
 def test_records_stand_and_conflicts_are_flagged(builtup):
@@ -404,9 +418,14 @@ def test_records_stand_and_conflicts_are_flagged(builtup):
     )
     result = detect_idle(layer, as_of=AS_OF, builtup=builtup[0])
     assert result["evidence_conflict"].tolist() == [True, True, False, False]
-    assert result["idle_status"].tolist() == ["idle", "active", "active", "idle"]
+    assert result["start_evidence"].tolist() == ["conflict", "conflict", "records", "records"]
+    # records the raster contradicts never make a parcel idle
+    assert result["idle_status"].tolist() == ["suspected_idle", "active", "active", "idle"]
+    assert "不一致" in result["review_reason"].iloc[0]
+    assert result["review_reason"].iloc[1:].isna().all()
     looser = detect_idle(layer, as_of=AS_OF, builtup=builtup[0], not_started_max_builtup=0.01)
     assert looser["evidence_conflict"].tolist() == [True, False, False, True]
+    assert looser["idle_status"].tolist() == ["suspected_idle", "active", "active", "suspected_idle"]
 
 
 def test_several_dates_give_a_column_each_and_the_latest_decides(builtup):
