@@ -62,11 +62,12 @@ from .crs import measure_area
 from .distributed import Engine, run_partitioned, wanted
 from .errors import InputError, SchemaError, describe_ids
 from .labels import label, value_label
+from .periods import as_date, describe_rest_days, month_bounds, period_end, rest_days
 from .provenance import provenance
 from .raster import BuiltupScale, PixelRule, guess_builtup_scale, zonal_stats
-from .schema import check_values, parse_dates, prepare_layer
+from .schema import check_values, prepare_layer
 
-__all__ = ["FLAGGED", "IDLE_STATUSES", "compare_idle", "detect_idle", "rest_days"]
+__all__ = ["FLAGGED", "IDLE_STATUSES", "compare_idle", "detect_idle"]
 
 IDLE_STATUSES = (
     "government_delay",
@@ -235,7 +236,7 @@ def detect_idle(
         builtup_evidence_date="" if evidence_date is None else evidence_date.date().isoformat(),
         builtup_scale=scale or "",
         pixel_rule=pixel_rule,
-        holidays=_describe_rest(rest),
+        holidays=describe_rest_days(rest),
     )
     return out
 
@@ -271,68 +272,6 @@ def compare_idle(
         {"previous_status": previous_status, "newly_flagged": newly},
         index=current.index,
     )
-
-
-def as_date(value: object, *, name: str) -> pd.Timestamp:
-    """A date (midnight ``Timestamp``) from a date, datetime or ISO string."""
-    if isinstance(value, str | dt.date | np.datetime64) and not (
-        isinstance(value, str) and not value.strip()
-    ):
-        try:
-            stamp = pd.Timestamp(value)
-        except (ValueError, TypeError) as err:
-            msg = f"{name}: {value!r} is not a date. Fix: write it as 2026-10-01."
-            raise InputError(msg) from err
-        if not pd.isna(stamp):
-            return stamp.tz_localize(None).normalize() if stamp.tzinfo else stamp.normalize()
-    msg = f"{name} is required as a date, datetime or ISO string such as 2026-10-01, got {value!r}"
-    raise InputError(msg)
-
-
-def rest_days(
-    holidays: Iterable[object] | pd.Series | str | Path | None,
-) -> tuple[pd.Timestamp, ...] | None:
-    """The official rest days of a holiday calendar, sorted; None without one.
-
-    ``holidays`` is a list of dates, a Series, or the path of a CSV file with
-    one date per row (the column ``date`` or ``日期`` when there is one, else
-    the first; a header row is optional).
-
-    Examples
-    --------
-    >>> rest_days(["2026-10-01", "2026年10月2日", "20261003"])[-1]
-    Timestamp('2026-10-03 00:00:00')
-    >>> rest_days(None) is None
-    True
-    """
-    if holidays is None:
-        return None
-    source = "holidays"
-    if isinstance(holidays, str | Path):
-        source = f"holidays {holidays}"
-        try:
-            table = pd.read_csv(holidays, dtype=str, header=None, keep_default_na=False)
-        except (OSError, ValueError) as err:
-            msg = f"{source}: cannot be read ({err}). Fix: give a CSV file with one date per row."
-            raise InputError(msg) from err
-        names = [str(v).strip().lower() for v in table.iloc[0]] if len(table) else []
-        column = next((i for i, n in enumerate(names) if n in ("date", "日期")), 0)
-        values = table.iloc[:, column] if len(table.columns) else pd.Series(dtype=object)
-        if len(values) and parse_dates(values.iloc[:1])[2].iloc[0]:
-            values = values.iloc[1:]  # a header row
-    else:
-        values = pd.Series(list(holidays), dtype=object)
-    dates, precision, bad = parse_dates(values.reset_index(drop=True))
-    bad |= precision.eq("month")
-    if bad.any():
-        examples = ", ".join(repr(str(v)) for v in values[bad.to_numpy()].head(3))
-        msg = (
-            f"{source}: {int(bad.sum())} values are not days (rows "
-            f"{describe_ids(bad.index[bad])}; e.g. {examples}). Fix: one date per row, "
-            f"such as 2026-10-01."
-        )
-        raise InputError(msg)
-    return tuple(sorted(set(dates.dropna())))
 
 
 # ------------------------------------------------------------------ inputs
@@ -457,14 +396,6 @@ def _builtup_inputs(builtup) -> dict[str, object]:
     return {"builtup": str(builtup)}
 
 
-def _describe_rest(rest) -> str:
-    if rest is None:
-        return "not applied: no holiday calendar given (民法典第二百零三条)"
-    if not rest:
-        return "applied: an empty holiday calendar (民法典第二百零三条)"
-    return f"applied: {len(rest)} rest days, {rest[0]:%Y-%m-%d} to {rest[-1]:%Y-%m-%d} (民法典第二百零三条)"
-
-
 def _number(frame: pd.DataFrame, column: str) -> pd.Series:
     if column not in frame.columns:
         return pd.Series(np.nan, index=frame.index)
@@ -489,14 +420,7 @@ def _record_dates(frame: pd.DataFrame, day: pd.Timestamp) -> dict[str, object]:
             empty = pd.Series(pd.NaT, index=frame.index, dtype="datetime64[ns]")
             bounds[column] = (empty, empty)
             continue
-        first = pd.to_datetime(frame[column]).astype("datetime64[ns]")
-        precision = frame.get(f"{column}_precision")
-        month = (
-            pd.Series(False, index=frame.index)
-            if precision is None
-            else precision.eq("month").fillna(False).astype(bool)
-        )
-        last = first.where(~month, first + pd.offsets.MonthEnd(0))
+        first, last, month = month_bounds(frame[column], frame.get(f"{column}_precision"))
         bounds[column] = (first, last)
         if not month.any():
             continue
@@ -554,19 +478,6 @@ def _start_status(frame, dates, fractions, rules, day) -> dict[str, pd.Series]:
 # ------------------------------------------------------------------- rules
 
 
-def _period(dates: pd.Series, years: int, rest) -> tuple[pd.Series, pd.Series]:
-    """The last day of a period of ``years`` from ``dates`` (民法典 201–203), before and after
-    moving it off rest days."""
-    end = dates + pd.DateOffset(years=years)
-    moved = end.copy()
-    if rest:
-        on_rest = moved.isin(rest)
-        while on_rest.any():
-            moved = moved.where(~on_rest, moved + _DAY)
-            on_rest = moved.isin(rest)
-    return end, moved
-
-
 def _below(part: pd.Series, whole: pd.Series, share: Fraction) -> pd.Series:
     """``part < share × whole`` exactly, as a nullable boolean (NA where unknown)."""
     known = part.notna() & whole.notna() & (whole > 0)
@@ -619,9 +530,9 @@ def _rule_facts(frame, dates, start, rules, rest, day) -> dict[str, object]:
     resumed = dates["resumed"]
     halted = halted.where(~((resumed >= halted) & (resumed <= day)))  # a resumption ends it
     periods = {
-        "idle": _period(agreed, rules["idle_years"], rest),
-        "recovery": _period(agreed, rules["recovery_years"], rest),
-        "halt": _period(halted, rules["halted_years"], rest),
+        "idle": period_end(agreed, rules["idle_years"], rest),
+        "recovery": period_end(agreed, rules["recovery_years"], rest),
+        "halt": period_end(halted, rules["halted_years"], rest),
     }
     idle_day, recovery_day, halt_day = (periods[k][1] + _DAY for k in periods)
     short = _shortfall(frame, rules)
