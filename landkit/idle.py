@@ -308,10 +308,6 @@ def _text(key: str) -> str:
     return standards.load_table(_TEXTS).set_index("key").at[key, "value"]
 
 
-def _cause_labels() -> pd.Series:
-    return standards.load_table(_CAUSES).set_index("code")["label_zh"]
-
-
 def _delay_causes(frame: pd.DataFrame, ids: pd.Series) -> pd.Series:
     """``delay_cause`` as codes (None where empty); unknown causes raise."""
     if "delay_cause" not in frame.columns:
@@ -380,7 +376,7 @@ def _builtup_fraction(frame, ids, path, scale, pixel_rule) -> pd.Series:
         low, high = stats["min"][bad].min(), stats["max"][bad].max()
         msg = (
             f"built-up raster {path} (builtup_scale={scale!r}, values 0–{top:g}): pixels under "
-            f"parcels {describe_ids(ids[bad])} range {low:g}–{high:g}. Fix: pass "
+            f"parcels {describe_ids(ids[bad])} run from {low:g} to {high:g}. Fix: pass "
             f"builtup_scale='percent' for 0–100 values, or rescale the raster."
         )
         raise InputError(msg)
@@ -455,6 +451,7 @@ def _start_status(frame, dates, fractions, rules, day) -> dict[str, pd.Series]:
     if "start_status" in frame.columns:
         given = frame["start_status"].astype(object)
         records = given.where(given.notna(), records)
+    records = records.astype(object).where(records.notna(), None)
     fraction = fractions.get("builtup_fraction", pd.Series(np.nan, index=frame.index))
     raster = pd.Series(None, index=frame.index, dtype=object)
     known = fraction.notna()
@@ -704,7 +701,7 @@ def _action(key: str, cause: str | None) -> str | None:
     if not steps:
         return None
     if cause:
-        steps.append(_text("action_cause").format(cause=_cause_labels()[cause]))
+        steps.append(_text("action_cause").format(cause=value_label("delay_cause", cause)))
     return " → ".join(steps)
 
 
@@ -713,10 +710,10 @@ def _legal_basis(key: str, cause: str | None) -> str | None:
     actions = standards.load_table(_ACTIONS).set_index("key")
     texts = standards.load_table(_TEXTS).set_index("key")
     sources = [(actions.at[key, "document"], actions.at[key, "clause"])]
-    sources += [(texts.at[s, "document"], texts.at[s, "clause"]) for s in _steps(key)]
     if cause:
         row = standards.load_table(_CAUSES).set_index("code").loc[cause]
         sources.append((row["document"], row["clause"]))
+    sources += [(texts.at[s, "document"], texts.at[s, "clause"]) for s in _steps(key)]
     grouped: dict[str, list[str]] = {}
     for documents, clauses in sources:
         for document, clause in zip(documents.split(";"), clauses.split(";"), strict=False):
@@ -725,6 +722,8 @@ def _legal_basis(key: str, cause: str | None) -> str | None:
                 for part in clause.split("、"):
                     if part.strip() and part.strip() not in grouped[document.strip()]:
                         grouped[document.strip()].append(part.strip())
+    for clauses in grouped.values():  # 第十四条 goes where 第十四条第（一）项 is cited
+        clauses[:] = [c for c in clauses if not any(o != c and o.startswith(c) for o in clauses)]
     return "；".join(f"{d}{'、'.join(c)}" for d, c in grouped.items()) or None
 
 
@@ -753,7 +752,7 @@ def _reason(row, cause, area_short, money_short) -> str | None:
     if status in FLAGGED[:4]:
         text = _text("preliminary") + text
     if cause:
-        text += "；" + _text("action_cause").format(cause=_cause_labels()[cause])
+        text += "；" + _text("action_cause").format(cause=value_label("delay_cause", cause))
     return text
 
 
