@@ -359,7 +359,7 @@ def test_holidays_move_a_period_ending_on_a_rest_day(kind, tmp_path):
 
 
 def test_a_bad_holiday_calendar_is_an_error(tmp_path):
-    with pytest.raises(InputError, match="holidays.*not days.*'国庆'"):
+    with pytest.raises(InputError, match=r"holidays.*not days.*'国庆'"):
         detect_idle(parcels(not_started("2025-10-01")), as_of=AS_OF, holidays=["2026-10-01", "国庆"])
     with pytest.raises(InputError, match="cannot be read"):
         detect_idle(parcels(not_started("2025-10-01")), as_of=AS_OF, holidays=tmp_path / "no.csv")
@@ -386,7 +386,7 @@ def test_negative_numbers_are_errors_everywhere(column):
 
 def test_a_contract_coefficient_above_one_is_an_error():
     row = halted("2025-01-01", footprint_area_m2=10.0, contract_building_coefficient=40)
-    with pytest.raises(SchemaError, match="contract_building_coefficient.*above 1"):
+    with pytest.raises(SchemaError, match=r"contract_building_coefficient.*above 1"):
         one(row)
 
 
