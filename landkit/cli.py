@@ -340,7 +340,7 @@ def _cmd_idle(args) -> int:
     ]
     fee = float(result["idle_fee_wan_yuan"].sum())
     print(f"闲置土地核查（截至 {as_of:%Y-%m-%d}）：共 {len(result)} 宗；" + "，".join(parts))
-    print(f"  应征土地闲置费合计 {fee:,.2f} 万元")
+    print(f"  测算土地闲置费合计 {fee:,.2f} 万元")
     if "builtup_fraction" in result.columns:
         print(f"  动工记录与建成影像不一致 {int(result['evidence_conflict'].sum())} 宗")
     if previous is not None:

@@ -293,7 +293,7 @@ def idle_step(ctx: DemoContext) -> None:
     counts = result["idle_status"].value_counts()
     found = "，".join(f"{STATUS_LABELS[s]} {int(counts.get(s, 0))} 宗" for s in FLAGGED)
     ctx.summary.append(
-        f"闲置土地（截至 {ctx.as_of}）：{found}；应征土地闲置费 "
+        f"闲置土地（截至 {ctx.as_of}）：{found}；测算土地闲置费 "
         f"{result['idle_fee_wan_yuan'].sum():,.2f} 万元；记录与影像不一致 "
         f"{int(result['evidence_conflict'].sum())} 宗"
     )
