@@ -503,8 +503,8 @@ def _shortfall(frame: pd.DataFrame, rules) -> dict[str, pd.Series]:
     money_short = _below(invested, planned, rules["invested_share"])
     combined = area_short & money_short if rules["require_both"] else area_short | money_short
     fields = {
-        "developed_area_m2 或 footprint_area_m2": developed.isna(),
-        "planned_footprint_area_m2 或 contract_building_coefficient": due.isna(),
+        "developed_area_m2 or footprint_area_m2": developed.isna(),
+        "planned_footprint_area_m2 or contract_building_coefficient": due.isna(),
         "invested_wan_yuan": invested.isna(),
         "planned_investment_wan_yuan": planned.isna(),
     }
@@ -679,7 +679,7 @@ def _missing(facts) -> list[str | None]:
     """The fields whose absence left a row undecided."""
     texts = {
         "unknown_start": pd.Series(
-            "start_status; actual_start_date; builtup raster", index=facts["agreed"].index
+            "start_status; actual_start_date; builtup", index=facts["agreed"].index
         ),
         "no_agreed_date": pd.Series("agreed_start_date", index=facts["agreed"].index),
         "halted_unknown": facts["short"]["missing"],
@@ -735,7 +735,11 @@ def _reason(row, cause, area_short, money_short) -> str | None:
     """Why a row has its status, in Chinese."""
     status = row.idle_status
     if status == "insufficient_data":
-        return _text("reason_insufficient").format(fields=row.missing_fields)
+        fields = "；".join(
+            "或".join(f"{label(name)}（{name}）" for name in group.split(" or "))
+            for group in row.missing_fields.split("; ")
+        )
+        return _text("reason_insufficient").format(fields=fields)
     if pd.isna(row.idle_rule):
         return None
     short = "、".join(
