@@ -669,6 +669,9 @@ def _findings(frame, dates, start, causes, rules, rest, day) -> pd.DataFrame:
             rows.itertuples(), carried, short["area_short"], short["money_short"], strict=True
         )
     ]
+    table["missing_fields"] = [  # every field of an either-or group is absent
+        None if pd.isna(m) else m.replace(" or ", "; ") for m in table["missing_fields"]
+    ]
     table["review_reason"] = _review_reasons(start, review, status == "suspected_idle")
     table["date_assumed"] = dates["notes"]
     table["holiday_note"] = _holiday_notes(calendar_end, moved_end, rest)
