@@ -412,18 +412,14 @@ def _record_dates(frame: pd.DataFrame, day: pd.Timestamp) -> dict[str, object]:
         ("halted_since", "last"),
         ("resumed_date", "first"),
     ):
-        if column not in frame.columns:
-            empty = pd.Series(pd.NaT, index=frame.index, dtype="datetime64[ns]")
-            bounds[column] = (empty, empty)
-            continue
-        first, last, month = month_bounds(frame[column], frame.get(f"{column}_precision"))
+        values = frame.get(column, pd.Series(pd.NaT, index=frame.index))
+        first, last, month = month_bounds(values, frame.get(f"{column}_precision"))
         bounds[column] = (first, last)
-        if not month.any():
-            continue
         for i in np.flatnonzero(month.to_numpy()):
-            known = kept == "both" and (last.iloc[i] <= day or first.iloc[i] > day)
+            if kept == "both" and (last.iloc[i] <= day or first.iloc[i] > day):
+                continue  # the start is on record either way: no day is assumed
             key = {"last": "note_month_latest", "first": "note_month_earliest"}.get(
-                kept, "note_month_latest" if known else "note_month_unknown"
+                kept, "note_month_unknown"
             )
             text = _text(key).format(
                 field=label(column),

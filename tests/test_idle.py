@@ -328,9 +328,23 @@ def test_a_month_only_start_date_counts_from_the_months_last_day():
     assert pd.isna(exact["date_assumed"])
 
 
+@settings(max_examples=100, deadline=None)
+@given(month=st.dates(dt.date(2016, 1, 1), dt.date(2030, 12, 1)), offset=st.integers(0, 900))
+def test_a_month_only_start_is_never_idle_before_the_latest_possible_day(month, offset):
+    last_day = (pd.Timestamp(month) + pd.offsets.MonthEnd(0)).date()
+    as_of = month.replace(day=1) + dt.timedelta(days=offset)
+    result = one(not_started(f"{month:%Y.%m}"), as_of=as_of)
+    if result["idle_status"] in ("idle", "recoverable"):
+        assert as_of > add_years(last_day, 1)
+        assert result["idle_since"].date() == add_years(last_day, 1) + dt.timedelta(days=1)
+    assert f"{last_day:%Y-%m-%d}" in result["date_assumed"]
+
+
 def test_a_month_only_actual_start_is_uncertain_within_its_month():
     row = {"agreed_start_date": "2025-01-01", "actual_start_date": "2026.10"}
-    assert one(row, as_of="2026-10-15")["idle_status"] == "insufficient_data"
+    uncertain = one(row, as_of="2026-10-15")
+    assert uncertain["idle_status"] == "insufficient_data"
+    assert "无法确定" in uncertain["date_assumed"]
     assert one(row, as_of="2026-11-01")["idle_status"] == "active"
     assert one(row, as_of="2026-09-30")["idle_status"] == "idle"
 
