@@ -39,7 +39,7 @@ import shapely
 from . import crs as lkcrs
 from . import standards
 from .distributed import Engine, run_partitioned, wanted
-from .errors import GeometryError, InputError, SchemaError, describe_ids
+from .errors import DataWarning, GeometryError, InputError, SchemaError, describe_ids
 from .geometry import repair
 from .io import LINE_KEYS, LinesSource, read_lines
 from .provenance import describe_source, provenance
@@ -498,6 +498,7 @@ def check_three_lines(
     if replaced:
         warnings.warn(
             f"features: columns {', '.join(replaced)} are replaced by the check's results",
+            DataWarning,
             stacklevel=2,
         )
     out["area_m2"] = overlay.area_m2

@@ -60,7 +60,7 @@ import pandas as pd
 from . import standards
 from .crs import measure_area
 from .distributed import Engine, run_partitioned, wanted
-from .errors import InputError, SchemaError, describe_ids
+from .errors import DataWarning, InputError, SchemaError, describe_ids
 from .labels import label, value_label
 from .periods import as_date, describe_rest_days, month_bounds, period_end, rest_days
 from .provenance import provenance
@@ -355,7 +355,7 @@ def _builtup(frame, ids, builtup, scale, pixel_rule, day):
             evidence, evidence_date = fraction, date
     if evidence is None:
         msg = "every built-up raster is dated after as_of; none is used as evidence"
-        warnings.warn(msg, stacklevel=3)
+        warnings.warn(msg, DataWarning, stacklevel=3)
         evidence = pd.Series(np.nan, index=frame.index)
     return (
         {"builtup_fraction": evidence, **columns},

@@ -33,7 +33,7 @@ import pandas as pd
 
 from . import standards
 from .crs import SQM_PER_HA, m2_to_mu, measure_area, require_crs
-from .errors import InputError, SchemaError, describe_ids
+from .errors import DataWarning, InputError, SchemaError, describe_ids
 from .industry import industry_concentration
 from .landuse import map_land_use
 from .metrics import add_note, parcel_quantities, ratio
@@ -259,6 +259,7 @@ def park_indicators(
         warnings.warn(
             f"parcels: {len(ids)} parcels name a park_id that is not in parks "
             f"({describe_ids(ids)}); they are left out",
+            DataWarning,
             stacklevel=2,
         )
 

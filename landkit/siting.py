@@ -27,7 +27,7 @@ import shapely
 
 from . import standards
 from .crs import SQM_PER_MU, area_zones, require_crs
-from .errors import InputError, SchemaError, describe_ids
+from .errors import DataWarning, InputError, SchemaError, describe_ids
 from .geometry import repair
 from .landuse import map_land_use
 from .provenance import provenance
@@ -115,6 +115,7 @@ def parks_per_county(
             f"parks: {int(missing.sum())} parks lie in no county (or have no geometry or county) "
             "and are not counted "
             f"(ids {describe_ids(parks.loc[missing, 'park_id'])})",
+            DataWarning,
             stacklevel=2,
         )
     rule = standards.get(_RULES, "parks_per_county_max", rules=rules)

@@ -279,6 +279,7 @@ def test_cli_assess_bad_input_writes_nothing(tmp_path, capsys):
 # ----------------------------------------------------- property: second method
 
 
+@pytest.mark.slow
 @settings(max_examples=40, deadline=None)
 @given(
     st.lists(

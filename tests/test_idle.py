@@ -101,6 +101,7 @@ def add_years(day: dt.date, years: int) -> dt.date:
         return day.replace(year=day.year + years, day=28)
 
 
+@pytest.mark.slow
 @settings(max_examples=200, deadline=None)
 @given(
     agreed=st.dates(dt.date(2015, 1, 1), dt.date(2030, 12, 31)),

@@ -13,7 +13,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import landkit as lk
-from landkit.errors import InputError, SchemaError
+from landkit.errors import DataWarning, InputError, SchemaError
 from landkit.indicators import industry_concentration, mu_benefit, park_indicators
 from landkit.landuse import map_land_use
 
@@ -160,7 +160,7 @@ def test_bad_land_status_raises():
 def test_orphan_parcels_warn():
     parcels = make_parcels()
     parcels.loc[4, "park_id"] = "K9"
-    with pytest.warns(UserWarning, match="K9|not in parks"):
+    with pytest.warns(DataWarning, match="K9|not in parks"):
         out = park_indicators(make_parks(), parcels)
     assert out.loc["K1", "n_parcels"] == 4
 
@@ -280,7 +280,7 @@ def test_input_not_mutated():
     parks, parcels = make_parks(), make_parcels()
     before = parcels.copy()
     with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
+        warnings.simplefilter("ignore", DataWarning)
         park_indicators(parks, parcels)
     pd.testing.assert_frame_equal(parcels, before)
 

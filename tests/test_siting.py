@@ -7,6 +7,7 @@ import pytest
 from shapely.geometry import Point, box
 
 import landkit as lk
+from landkit.errors import DataWarning
 from landkit.siting import parcels_outside_parks, parks_per_county, protective_distance_check
 
 CRS = "EPSG:4543"  # CGCS2000 3-degree Gauss-Krüger, CM 102°E (Kunming)
@@ -70,7 +71,7 @@ def test_largest_overlap_agrees_with_overlay(parks, counties):
 def test_park_in_no_county_warns(parks, counties):
     far = parks.copy()
     far.loc[3] = {"park_id": "K9", "county": None, "geometry": square(50_000, 0, 500)}
-    with pytest.warns(UserWarning, match="K9"):
+    with pytest.warns(DataWarning, match="K9"):
         table = parks_per_county(far, counties)
     assert table["park_count"].sum() == 3
 
@@ -284,7 +285,7 @@ def test_real_kunming_parks_per_district_agree_with_a_spatial_join(data_dir, ama
     inside = gpd.sjoin(points, districts[["name", "geometry"]], predicate="within")
     expected = inside["name"].value_counts().reindex(districts["name"]).fillna(0).astype(int)
     in_kunming = points[points.index.isin(inside.index)]
-    with pytest.warns(UserWarning, match="no county"):
+    with pytest.warns(DataWarning, match="no county"):
         parks_per_county(points, districts)  # the rest of Yunnan lies outside these districts
     table = parks_per_county(in_kunming, districts)
     assert table["park_count"].tolist() == expected.tolist()
