@@ -38,7 +38,7 @@ from .industry import industry_concentration
 from .landuse import map_land_use
 from .metrics import add_note, parcel_quantities, ratio
 from .provenance import provenance
-from .schema import prepare_layer
+from .schema import check_values, prepare_layer
 
 __all__ = ["MIX_GROUPS", "industry_concentration", "mu_benefit", "park_indicators"]
 
@@ -248,6 +248,7 @@ def park_indicators(
     if buildings is not None:
         blds = prepare_layer(buildings, "buildings", layer="buildings")
         require_crs(blds, layer="buildings")
+    check_values(parks=park_frame, parcels=data, buildings=blds)
     park_ids = pd.Index(park_frame["park_id"], name="park_id")
     if park_ids.has_duplicates or park_ids.hasnans:
         msg = "parks: 'park_id' must be unique and filled in. Fix: give every park its own id."

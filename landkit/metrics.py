@@ -48,7 +48,7 @@ from .geometry import repair
 from .labels import value_label
 from .landuse import map_land_use
 from .provenance import provenance
-from .schema import prepare_layer
+from .schema import check_values, prepare_layer
 
 __all__ = ["CONTROL_INDICATORS", "INDICATOR_INPUTS", "STANDARDS", "parcel_metrics"]
 
@@ -604,6 +604,7 @@ def parcel_metrics(
     if buildings is not None:
         blds = prepare_layer(buildings, "buildings", layer="buildings")
         require_crs(blds, layer="buildings")
+    check_values(parcels=data, buildings=blds)
     q = parcel_quantities(data, blds, area_method=area_method, rules=rules)
     out = pd.DataFrame(index=data.index)
     out["parcel_id"] = data["parcel_id"]
