@@ -42,8 +42,18 @@ import pandas as pd
 import shapely
 
 from . import standards
-from .crs import align_crs, area_zones, m2_to_ha, m2_to_mu, measure_area, require_crs
+from .control_standards import (
+    INVESTMENT_TABLE,
+    STANDARDS,
+    editions_in_force,
+    investment_code_edition,
+    investment_minimum,
+    parse_region_class,
+    region_classes_of,
+)
+from .crs import SQM_PER_HA, align_crs, area_zones, m2_to_ha, m2_to_mu, measure_area, require_crs
 from .errors import InputError, SchemaError, describe_ids
+from .floor_area import building_floors
 from .geometry import repair
 from .landuse import map_land_use
 from .provenance import provenance
@@ -51,7 +61,6 @@ from .schema import prepare_layer
 
 __all__ = ["CONTROL_INDICATORS", "STANDARDS", "parcel_metrics"]
 
-STANDARDS = ("national-2004", "national-2008", "national-2023")
 #: control indicator → the metric column it judges
 CONTROL_INDICATORS = {
     "plot_ratio": "plot_ratio",
@@ -74,36 +83,32 @@ _TOLERANCE = 1e-9  # relative: a plot ratio of 0.8 computed as 0.79999999999 mee
 
 @dataclass
 class Quantities:
-    """Per-parcel sums on the parcels' index (m²), and the notes explaining gaps."""
+    """Per-parcel sums on the parcels' index (m²), and the notes explaining gaps.
+
+    ``floor_area_m2`` is the gross floor area of buildings (structures excluded);
+    ``counted_floor_area_m2`` doubles the storeys known to be over 8 m and
+    ``counted_floor_area_upper_m2`` also those of ``storey_heights_unknown`` buildings;
+    ``footprint_area_m2`` is the buildings' footprint, ``structure_area_m2`` the
+    structures', ``coefficient_area_m2`` both plus ``yard_area_m2`` (the numerator of the
+    building coefficient).
+    """
 
     area_m2: pd.Series
     floor_area_m2: pd.Series
     counted_floor_area_m2: pd.Series
+    counted_floor_area_upper_m2: pd.Series
     footprint_area_m2: pd.Series
+    structure_area_m2: pd.Series
+    yard_area_m2: pd.Series
+    storey_heights_unknown: pd.Series
     floor_area_source: pd.Series
     repaired: np.ndarray
     notes: pd.Series
 
-
-def _buildings_floor_factors(buildings: pd.DataFrame, rules) -> tuple[np.ndarray, np.ndarray]:
-    """Floors and counted floors of each building (NaN where floors are unknown)."""
-    floors = pd.to_numeric(buildings.get("floors"), errors="coerce")
-    if floors is None:
-        floors = pd.Series(np.nan, index=buildings.index)
-    floors = floors.to_numpy(dtype=float)
-    if "storey_height_m" in buildings.columns:
-        storey = pd.to_numeric(buildings["storey_height_m"], errors="coerce").to_numpy(float)
-    else:
-        storey = np.full(len(buildings), np.nan)
-    if "height_m" in buildings.columns:
-        height = pd.to_numeric(buildings["height_m"], errors="coerce").to_numpy(float)
-        with np.errstate(divide="ignore", invalid="ignore"):
-            from_height = np.where(floors > 0, height / floors, np.nan)
-        storey = np.where(np.isnan(storey), from_height, storey)
-    limit = standards.get(_RULES, "tall_storey_height_m", rules=rules).value
-    factor = standards.get(_RULES, "tall_storey_factor", rules=rules).value
-    counted = np.where(storey > limit, floors * factor, floors)
-    return floors, counted
+    @property
+    def coefficient_area_m2(self) -> pd.Series:
+        """Buildings, structures and open yards: the building coefficient's numerator."""
+        return self.footprint_area_m2 + self.structure_area_m2 + self.yard_area_m2
 
 
 def _pieces(
@@ -135,6 +140,7 @@ def parcel_quantities(
     parcels: gpd.GeoDataFrame,
     buildings: gpd.GeoDataFrame | None = None,
     *,
+    storeys: pd.DataFrame | None = None,
     area_method: str = "planar",
     rules: Mapping[str, object] | None = None,
 ) -> Quantities:
@@ -142,48 +148,75 @@ def parcel_quantities(
 
     ``parcels`` and ``buildings`` must already be prepared (canonical columns). Buildings
     are brought to the parcels' CRS; invalid geometries are repaired (with a warning).
-    ``rules`` overrides the ``control_indicators`` table's tall-storey rule.
+    ``storeys`` and the tall-storey rule: :mod:`landkit.floor_area`. ``rules`` overrides
+    the ``control_indicators`` table's tall-storey rule. Without buildings the parcels'
+    ``floor_area_m2``, ``footprint_area_m2``, ``structure_area_m2`` and
+    ``tall_storey_area_m2`` are used as given.
     """
     geoms, repaired = repair(parcels, layer="parcels")
     area = measure_area(geoms, area_method=area_method)
     index = parcels.index
     notes = pd.Series("", index=index, dtype=object)
     notes = add_note(notes, shapely.is_missing(geoms.values), "parcel has no geometry")
+    yard = _column(parcels, "yard_area_m2").fillna(0.0)
     if buildings is None:
         floor = _column(parcels, "floor_area_m2")
         footprint = _column(parcels, "footprint_area_m2")
+        structures = _column(parcels, "structure_area_m2").fillna(0.0)
+        extra = standards.get(_RULES, "tall_storey_factor", rules=rules).value - 1
+        counted = floor + extra * _column(parcels, "tall_storey_area_m2").fillna(0.0)
         source = pd.Series(np.where(floor.notna(), "attributes", None), index=index, dtype=object)
         notes = add_note(notes, floor.isna(), "floor_area_m2 missing")
         notes = add_note(notes, footprint.isna(), "footprint_area_m2 missing")
-        return Quantities(area, floor, floor.copy(), footprint, source, repaired, notes)
+        unknown = pd.Series(False, index=index)
+        return Quantities(
+            area, floor, counted, counted.copy(), footprint, structures, yard, unknown, source,
+            repaired, notes,
+        )  # fmt: skip
 
     b_aligned = align_crs({"parcels": parcels, "buildings": buildings})["buildings"]
     b_geoms, _ = repair(b_aligned, layer="buildings")
-    floors, counted = _buildings_floor_factors(buildings, rules)
     zones = area_zones(geoms)
     own = area_method == "planar" and len(zones) == 1 and zones[0][0].equals(parcels.crs)
+    whole = (
+        shapely.area(b_geoms.values)
+        if own
+        else measure_area(b_geoms, area_method=area_method).to_numpy()
+    )
+    f = building_floors(buildings, footprint_m2=whole, storeys=storeys, rules=rules)
     p_pos, b_pos, piece_area = _pieces(
         geoms.values, b_geoms.values, parcels.crs, planar=own, area_method=area_method
     )
     n = len(parcels)
-    footprint = np.bincount(p_pos, weights=piece_area, minlength=n)
-    floor = np.bincount(p_pos, weights=piece_area * floors[b_pos], minlength=n)
-    counted_floor = np.bincount(p_pos, weights=piece_area * counted[b_pos], minlength=n)
-    no_floors = np.isnan(floors[b_pos])
-    if no_floors.any():
-        ids = _ids(buildings, "building_id")
-        pairs = pd.DataFrame({"parcel": p_pos[no_floors], "building": ids[b_pos[no_floors]]})
-        listed = pairs.groupby("parcel")["building"].agg(lambda b: describe_ids(sorted(set(b))))
-        text = np.full(n, "", dtype=object)
-        text[listed.index.to_numpy()] = "buildings without floors: " + listed.to_numpy(dtype=object)
-        notes = add_note(notes, text != "", pd.Series(text, index=index))
-    source = pd.Series("buildings", index=index, dtype=object)
+
+    def per_parcel(weights: np.ndarray, name: str) -> pd.Series:
+        total = np.bincount(p_pos, weights=piece_area * weights[b_pos], minlength=n)
+        return pd.Series(total, index=index, name=name)
+
+    is_structure = f.structure.astype(float)
+    ids = _ids(buildings, "building_id")
+    for mask, text in (
+        (np.isnan(f.gross[b_pos]), "buildings without floors: "),
+        (f.unknown[b_pos], "storey heights unknown (average storey over 8 m) on buildings "),
+    ):
+        if mask.any():
+            pairs = pd.DataFrame({"parcel": p_pos[mask], "building": ids[b_pos[mask]]})
+            listed = pairs.groupby("parcel")["building"].agg(lambda b: describe_ids(sorted(set(b))))
+            line = np.full(n, "", dtype=object)
+            line[listed.index.to_numpy()] = text + listed.to_numpy(dtype=object)
+            notes = add_note(notes, line != "", pd.Series(line, index=index))
+    unknown = np.zeros(n, dtype=bool)
+    unknown[p_pos[f.unknown[b_pos]]] = True
     return Quantities(
         area,
-        pd.Series(floor, index=index, name="floor_area_m2"),
-        pd.Series(counted_floor, index=index, name="counted_floor_area_m2"),
-        pd.Series(footprint, index=index, name="footprint_area_m2"),
-        source,
+        per_parcel(f.gross, "floor_area_m2"),
+        per_parcel(f.counted_low, "counted_floor_area_m2"),
+        per_parcel(f.counted_high, "counted_floor_area_upper_m2"),
+        per_parcel(1.0 - is_structure, "footprint_area_m2"),
+        per_parcel(is_structure, "structure_area_m2"),
+        yard,
+        pd.Series(unknown, index=index, name="storey_heights_unknown"),
+        pd.Series("buildings", index=index, dtype=object),
         repaired,
         notes,
     )
@@ -279,17 +312,16 @@ def _table_minimum(name: str, division: str | None, edition: int) -> tuple[float
 
 
 def _national_rules(standard: str, rules) -> dict[tuple[str, str], tuple[object, str]]:
-    """(indicator, bound) → (value or "table:NAME", status) of a national standard."""
+    """(indicator, bound) → (value, "table:NAME" or None for an empty slot; status)."""
     if standard not in STANDARDS:
-        msg = f"standard must be one of {', '.join(STANDARDS)}, got {standard!r}"
+        msg = f"standard must be one of auto, {', '.join(STANDARDS)}, got {standard!r}"
         raise InputError(msg)
     keys = standards.table(_RULES)["key"]
     out = {}
     for key in keys[keys.str.startswith(f"{standard}.")]:
         rule = standards.get(_RULES, key, rules=rules)
         indicator, bound = key.split(".", 1)[1].rsplit("_", 1)
-        if rule.value is not None:
-            out[(indicator, bound)] = (rule.value, rule.status)
+        out[(indicator, bound)] = (rule.value, rule.status)
     return out
 
 
@@ -300,7 +332,7 @@ def _prepare_local(local_standard: pd.DataFrame | None) -> pd.DataFrame | None:
     if missing or not ({"min", "max"} & set(local_standard.columns)):
         msg = (
             "local_standard: needs the columns 'indicator' and 'min' and/or 'max' "
-            "(optionally 'industry_code', 'document', 'status'). Fix: add them."
+            "(optionally 'industry_code', 'region_class', 'document', 'status'). Fix: add them."
         )
         raise SchemaError(msg)
     table = local_standard.copy()
@@ -316,56 +348,95 @@ def _prepare_local(local_standard: pd.DataFrame | None) -> pd.DataFrame | None:
     table["division"] = [
         _industry_division(v) for v in table.get("industry_code", [None] * len(table))
     ]
+    table["class"] = [
+        parse_region_class(v) or 0 for v in table.get("region_class", [None] * len(table))
+    ]
     return table
+
+
+@dataclass
+class _Rows:
+    """What the thresholds of each parcel depend on (arrays in the parcels' order)."""
+
+    standard: np.ndarray  # edition name per row, None where none applies
+    in_scope: np.ndarray
+    divisions: list[str | None]
+    editions: np.ndarray  # GB/T 4754 edition of each row's industry code
+    classes: np.ndarray  # region class 1–7, 0 where unknown
+
+
+def _table_values(name, indicator, rows: _Rows, mask, std, extra, notes):
+    """Minimums of a by-industry table for the rows in ``mask``: values and statuses."""
+    n = len(mask)
+    values, row_status = np.full(n, np.nan), np.full(n, "", dtype=object)
+    for i in np.flatnonzero(mask):
+        division = rows.divisions[i]
+        if division is None:
+            continue
+        if name == INVESTMENT_TABLE:
+            klass = int(rows.classes[i])
+            if klass == 0:
+                continue
+            codes = _to_edition(division, int(rows.editions[i]), investment_code_edition(std))
+            value, status, basis = investment_minimum(std, klass, codes)
+            extra.at[extra.index[i], "investment_intensity_basis"] = basis
+            if np.isnan(value):
+                notes[i].append(f"{indicator}: {basis}")
+            values[i], row_status[i] = value / m2_to_mu(SQM_PER_HA), status
+            continue
+        value, codes, ambiguous, status = _table_minimum(name, division, int(rows.editions[i]))
+        if _TABLE_EDITION[name] == 2002:
+            extra.at[extra.index[i], "industry_code_2002"] = codes or None
+            extra.at[extra.index[i], "crosswalk_ambiguous"] = ambiguous if codes else pd.NA
+        if codes and np.isnan(value):
+            notes[i].append(f"{indicator}: {std} table {name} has an empty slot for {codes}")
+        values[i], row_status[i] = value, status if not np.isnan(value) else ""
+    return values, row_status
 
 
 def _thresholds(
     parcels: pd.DataFrame,
     *,
-    standard: str,
+    rows: _Rows,
     local: pd.DataFrame | None,
     rules: Mapping[str, object],
-    in_scope: np.ndarray,
-    divisions: list[str | None],
-    editions: np.ndarray,
-) -> tuple[dict[str, pd.Series], pd.DataFrame, list[str]]:
-    """Threshold series per indicator and bound, the crosswalk columns and the status per row."""
+) -> tuple[dict[str, pd.Series], pd.DataFrame, list[str], pd.Series]:
+    """Threshold series per indicator and bound, the lookup columns, tables used, notes."""
     n = len(parcels)
     index = parcels.index
-    rules = _national_rules(standard, rules)
+    national = {s: _national_rules(s, rules) for s in _codes(rows.standard) if s is not None}
     status = np.zeros(n, dtype=int)  # position in _STATUS_ORDER + 1; 0 = no threshold
     thresholds: dict[str, pd.Series] = {}
     extra = pd.DataFrame(index=index)
-    extra["industry_code_2002"] = None
+    extra["industry_code_2002"] = pd.Series(None, index=index, dtype=object)
     extra["crosswalk_ambiguous"] = pd.array([pd.NA] * n, dtype="boolean")
+    extra["investment_intensity_basis"] = pd.Series(None, index=index, dtype=object)
+    notes: list[list[str]] = [[] for _ in range(n)]
     tables_used = []
     for indicator in CONTROL_INDICATORS:
         for bound in ("min", "max"):
             values = np.full(n, np.nan)
             row_status = np.full(n, "", dtype=object)
-            rule = rules.get((indicator, bound))
-            if rule is not None and isinstance(rule[0], str):
-                name = rule[0].removeprefix("table:")
-                tables_used.append(name)
-                found = [
-                    _table_minimum(name, d, int(e)) if s else (np.nan, "", False, "")
-                    for d, e, s in zip(divisions, editions, in_scope, strict=True)
-                ]
-                values = np.array([f[0] for f in found], dtype=float)
-                row_status = np.array(
-                    [f[3] if not np.isnan(f[0]) else "" for f in found], dtype=object
-                )
-                if _TABLE_EDITION[name] == 2002:
-                    extra["industry_code_2002"] = [f[1] or None for f in found]
-                    extra["crosswalk_ambiguous"] = pd.array(
-                        [f[2] if f[1] else pd.NA for f in found], dtype="boolean"
-                    )
-            elif rule is not None:
-                values = np.where(in_scope, float(rule[0]), np.nan)
-                row_status = np.where(in_scope, rule[1], "")
+            for std, table in national.items():
+                mask = rows.in_scope & (rows.standard == std)
+                if (indicator, bound) not in table or not mask.any():
+                    continue
+                value, rule_status = table[(indicator, bound)]
+                if isinstance(value, str):
+                    name = value.removeprefix("table:")
+                    tables_used.append(name)
+                    got, got_status = _table_values(name, indicator, rows, mask, std, extra, notes)
+                    values = np.where(mask, got, values)
+                    row_status = np.where(mask, got_status, row_status)
+                elif value is None:
+                    for i in np.flatnonzero(mask):
+                        notes[i].append(f"{indicator}: {std} gives no value (empty slot)")
+                else:
+                    values = np.where(mask, float(value), values)
+                    row_status = np.where(mask, rule_status, row_status)
             if local is not None:
                 values, row_status = _apply_local(
-                    local, indicator, bound, values, row_status, in_scope, divisions
+                    local, indicator, bound, values, row_status, rows, extra
                 )
             contract = _column(parcels, f"contract_{indicator}_{bound}").to_numpy()
             has_contract = ~np.isnan(contract)
@@ -377,28 +448,38 @@ def _thresholds(
             status = np.maximum(status, rank[_positions(row_status)])
     names = np.array([None, *_STATUS_ORDER], dtype=object)
     extra["threshold_status"] = names[status]
-    return thresholds, extra, tables_used
+    note = pd.Series(["; ".join(dict.fromkeys(x)) for x in notes], index=index, dtype=object)
+    return thresholds, extra, sorted(set(tables_used)), note
 
 
-def _apply_local(local, indicator, bound, values, row_status, in_scope, divisions):
+def _apply_local(local, indicator, bound, values, row_status, rows: _Rows, extra):
+    """A local standard's rows: general, by industry, by region class, or both."""
     if bound not in local.columns:
         return values, row_status
-    rows = local[(local["indicator"] == indicator) & local[bound].notna()]
-    if rows.empty:
+    table = local[(local["indicator"] == indicator) & local[bound].notna()]
+    if table.empty:
         return values, row_status
     values, row_status = values.copy(), row_status.copy()
-    general = rows[rows["division"].isna()]
-    if not general.empty:
-        values = np.where(in_scope, float(general[bound].iloc[-1]), values)
-        row_status = np.where(in_scope, "user", row_status)
-    by_division = dict(
-        zip(rows["division"].dropna(), rows.loc[rows["division"].notna(), bound], strict=True)
-    )
-    for i, division in enumerate(divisions):
-        if in_scope[i] and division in by_division:
-            values[i] = float(by_division[division])
-            row_status[i] = "user"
+    specific = {
+        (d if isinstance(d, str) else None, int(k)): float(v)
+        for d, k, v in zip(table["division"], table["class"], table[bound], strict=True)
+    }
+    for i in np.flatnonzero(rows.in_scope):
+        d, k = rows.divisions[i], int(rows.classes[i])
+        keys = [(d, k), (d, 0), (None, k), (None, 0)] if k else [(d, 0), (None, 0)]
+        key = next((key for key in keys if key in specific), None)
+        if key is None:
+            continue
+        values[i], row_status[i] = specific[key], "user"
+        if indicator == "investment_intensity":
+            extra.at[extra.index[i], "investment_intensity_basis"] = (
+                f"local_standard {_class_label(key[1])} × {key[0] or 'all industries'}"
+            )
     return values, row_status
+
+
+def _class_label(klass: int) -> str:
+    return f"第{'一二三四五六七'[klass - 1]}类" if klass else "all classes"
 
 
 def _codes(values: np.ndarray) -> np.ndarray:
@@ -410,13 +491,21 @@ def _positions(values: np.ndarray) -> np.ndarray:
     return pd.factorize(pd.Series(values, dtype=object))[0]
 
 
-def _meets(value: pd.Series, low: pd.Series, high: pd.Series) -> pd.Series:
+def _meets(
+    value: pd.Series, low: pd.Series, high: pd.Series, upper: pd.Series | None = None
+) -> pd.Series:
+    """Whether ``value`` lies within [low, high]; NA where undecided.
+
+    ``upper``: the value may be anywhere in [value, upper] (storeys of unknown height);
+    the answer is NA where it differs across that range.
+    """
+    upper = value if upper is None else upper.fillna(value)
     tol_low = _TOLERANCE * np.maximum(1.0, low.abs())
     tol_high = _TOLERANCE * np.maximum(1.0, high.abs())
-    ok_low = low.isna() | (value >= low - tol_low)
-    ok_high = high.isna() | (value <= high + tol_high)
-    decided = value.notna() & (low.notna() | high.notna())
-    out = pd.Series(pd.array((ok_low & ok_high).to_numpy(), dtype="boolean"), index=value.index)
+    surely = (low.isna() | (value >= low - tol_low)) & (high.isna() | (upper <= high + tol_high))
+    surely_not = (low.notna() & (upper < low - tol_low)) | (high.notna() & (value > high + tol_high))
+    decided = value.notna() & (low.notna() | high.notna()) & (surely | surely_not)
+    out = pd.Series(pd.array(surely.to_numpy(), dtype="boolean"), index=value.index)
     out[~decided.to_numpy()] = pd.NA
     return out
 
@@ -485,8 +574,10 @@ def parcel_metrics(
     parcels: gpd.GeoDataFrame,
     buildings: gpd.GeoDataFrame | None = None,
     *,
-    standard: str = "national-2008",
+    standard: str = "auto",
     local_standard: pd.DataFrame | None = None,
+    region_classes: pd.DataFrame | Mapping[str, object] | str | None = None,
+    storeys: pd.DataFrame | None = None,
     industry_code_edition: int = 2017,
     land_use_scheme: str = "2023",
     area_method: str = "planar",
@@ -561,7 +652,8 @@ def parcel_metrics(
         msg = f"industry_code_edition must be one of {_EDITIONS}, got {industry_code_edition!r}"
         raise InputError(msg)
     rules = standards.overrides(rules, _RULES)
-    _national_rules(standard, rules)  # check the name before any work
+    if standard != "auto":
+        _national_rules(standard, rules)  # check the name before any work
     local = _prepare_local(local_standard)
     data = prepare_layer(parcels, "parcels", required=("parcel_id",), layer="parcels")
     require_crs(data, layer="parcels")
@@ -569,7 +661,7 @@ def parcel_metrics(
     if buildings is not None:
         blds = prepare_layer(buildings, "buildings", layer="buildings")
         require_crs(blds, layer="buildings")
-    q = parcel_quantities(data, blds, area_method=area_method, rules=rules)
+    q = parcel_quantities(data, blds, storeys=storeys, area_method=area_method, rules=rules)
     out = pd.DataFrame(index=data.index)
     out["parcel_id"] = data["parcel_id"]
     if "park_id" in data.columns:
@@ -579,7 +671,11 @@ def parcel_metrics(
     out["area_ha"] = m2_to_ha(q.area_m2)
     out["floor_area_m2"] = q.floor_area_m2
     out["counted_floor_area_m2"] = q.counted_floor_area_m2
+    out["counted_floor_area_upper_m2"] = q.counted_floor_area_upper_m2
+    out["storey_heights_unknown"] = q.storey_heights_unknown.astype("boolean")
     out["footprint_area_m2"] = q.footprint_area_m2
+    out["structure_area_m2"] = q.structure_area_m2
+    out["yard_area_m2"] = q.yard_area_m2
     out["floor_area_source"] = q.floor_area_source
     reason = q.notes
     zero_area = (q.area_m2 <= 0).to_numpy()
@@ -602,15 +698,23 @@ def parcel_metrics(
             f"Fix: use {', '.join(map(str, _EDITIONS))}."
         )
         raise SchemaError(msg)
-    thresholds, extra, tables = _thresholds(
-        data,
-        standard=standard,
-        local=local,
-        rules=rules,
-        in_scope=scope,
-        divisions=divisions,
-        editions=editions,
-    )
+    if standard == "auto":
+        if "grant_date" in data.columns:
+            grant = data["grant_date"]
+        else:
+            grant = pd.Series(pd.NaT, index=data.index)
+        row_standard, no_edition = editions_in_force(grant, rules)
+    else:
+        row_standard = pd.Series(standard, index=data.index, dtype=object)
+        no_edition = pd.Series("", index=data.index, dtype=object)
+    classes, no_class = region_classes_of(data, region_classes)
+    rows = _Rows(row_standard.to_numpy(dtype=object), scope, divisions, editions, classes)
+    thresholds, extra, tables, slot_notes = _thresholds(data, rows=rows, local=local, rules=rules)
+    out["standard_edition"] = row_standard
+    out["region_class"] = pd.array(np.where(classes > 0, classes, 0), dtype="Int64")
+    out.loc[classes == 0, "region_class"] = pd.NA
+    reason = add_note(reason, scope & (no_edition != "").to_numpy(), "control indicators: " + no_edition)
+    reason = add_note(reason, slot_notes != "", slot_notes)
     out["industry_code_2002"] = extra["industry_code_2002"]
     out["crosswalk_ambiguous"] = extra["crosswalk_ambiguous"]
     why_text = pd.Series([w or "" for w in why], index=data.index, dtype=object)
@@ -622,7 +726,8 @@ def parcel_metrics(
         low, high = thresholds[f"{indicator}_min"], thresholds[f"{indicator}_max"]
         out[f"{indicator}_min"] = low
         out[f"{indicator}_max"] = high
-        meets = _meets(out[column], low, high)
+        upper = out["plot_ratio_upper"] if indicator == "plot_ratio" else None
+        meets = _meets(out[column], low, high, upper)
         out[f"meets_{indicator}"] = meets
         undecided = meets.isna().to_numpy()
         not_evaluated = add_note(not_evaluated, undecided, indicator)
@@ -631,6 +736,17 @@ def parcel_metrics(
         no_value_for = _add_item(no_value_for, undecided & ~no_threshold, indicator)
     no_code = scope & np.array([d is None for d in divisions]) & out["plot_ratio_min"].isna()
     reason = add_note(reason, no_code.to_numpy(), "plot_ratio: no industry_code for the minimum")
+    depends = (
+        q.storey_heights_unknown.to_numpy()
+        & out["meets_plot_ratio"].isna().to_numpy()
+        & out["plot_ratio"].notna().to_numpy()
+    )
+    reason = add_note(
+        reason, depends, "plot_ratio: the answer depends on storey heights (give storeys=)"
+    )
+    no_class_yet = scope & (classes == 0) & out["investment_intensity_min"].isna().to_numpy()
+    reason = add_note(reason, no_class_yet & row_standard.notna().to_numpy(), "investment_intensity: " + no_class)
+    out["investment_intensity_basis"] = extra["investment_intensity_basis"]
     reason = add_note(reason, no_value_for != "", "no value to judge: " + no_value_for)
     reason = add_note(reason, no_threshold_for != "", "no threshold: " + no_threshold_for)
     out["threshold_status"] = extra["threshold_status"]
@@ -640,6 +756,9 @@ def parcel_metrics(
     out.attrs["landkit_provenance"] = provenance(
         inputs={"parcels": parcels, **({"buildings": buildings} if buildings is not None else {})},
         standard=standard,
+        standard_editions=sorted(set(row_standard.dropna())),
+        region_classes="given" if region_classes is not None else "none",
+        storeys="given" if storeys is not None else "none",
         local_standard="given" if local is not None else "none",
         rule_tables=[_RULES, "industry_code_crosswalk", "land_use_codes", *tables],
         rules=[rule.describe() for rule in standards.applied(rules)],
@@ -652,7 +771,6 @@ def _metrics(
     out: pd.DataFrame, data: pd.DataFrame, q: Quantities, reason: pd.Series
 ) -> tuple[pd.DataFrame, pd.Series]:
     area, area_mu, area_ha = q.area_m2, out["area_mu"], out["area_ha"]
-    yard = _column(data, "yard_area_m2").fillna(0.0)
     green = _column(data, "green_area_m2")
     admin_land = _column(data, "admin_land_area_m2")
     admin_floor = _column(data, "admin_floor_area_m2")
@@ -663,7 +781,8 @@ def _metrics(
     tax = _column(data, "tax_wan_yuan")
 
     out["plot_ratio"] = ratio(q.counted_floor_area_m2, area)
-    out["building_coefficient"] = ratio(q.footprint_area_m2 + yard, area)
+    out["plot_ratio_upper"] = ratio(q.counted_floor_area_upper_m2, area)
+    out["building_coefficient"] = ratio(q.coefficient_area_m2, area)
     out["green_ratio"] = ratio(green, area)
     by_land = ratio(admin_land, area)
     by_floor = ratio(admin_floor, q.floor_area_m2)

@@ -31,6 +31,8 @@ def make_parcels(index=None) -> gpd.GeoDataFrame:
             "park_id": ["K1"] * 5,
             "land_use": ["1001", "100101", "0701", "1001", "1001"],
             "industry_code": ["26", "29", None, "30", "39"],
+            # granted in 2015: standard="auto" applies the 2008 edition
+            "grant_date": pd.to_datetime(["2015-06-01"] * 5),
             "invested_wan_yuan": [3000.0, np.nan, 1000.0, 10.0, 500.0],
             "land_price_wan_yuan": [600.0, 400.0, 800.0, 5.0, 100.0],
             "planned_investment_wan_yuan": [4500.0, 2000.0, np.nan, 10.0, 600.0],
@@ -186,10 +188,16 @@ def test_eight_metre_rule_boundaries():
         crs=4543,
     )
     r = parcel_metrics(parcels, b).iloc[0]
-    # T1: exactly 8 m, not higher → once (100); T2: 8.5 m storeys → twice (2 × 2 × 100);
+    # T1: exactly 8 m, not higher → once (100); T2: two storeys averaging 8.5 m — which
+    # storey is over 8 m is unknown (12 + 5 m is as possible as 8.5 + 8.5 m), so it is
+    # counted once (200) with an upper bound of twice (400) and flagged;
     # T3: a given 9 m storey height → twice (200)
     assert r["floor_area_m2"] == pytest.approx(100 + 200 + 100)
-    assert r["counted_floor_area_m2"] == pytest.approx(100 + 400 + 200)
+    assert r["counted_floor_area_m2"] == pytest.approx(100 + 200 + 200)
+    assert r["counted_floor_area_upper_m2"] == pytest.approx(100 + 400 + 200)
+    assert r["storey_heights_unknown"]
+    # 0.05 ≤ plot ratio ≤ 0.07 on 10 000 m², both below industry 26's 0.6: decided
+    assert not r["meets_plot_ratio"]
 
 
 def test_zero_area_gives_nan_not_inf(result):
