@@ -26,26 +26,52 @@ from __future__ import annotations
 import os
 import re
 from collections.abc import Mapping
+from dataclasses import dataclass
 from functools import cache
 
 import numpy as np
 import pandas as pd
 
 from . import standards
+from .crs import SQM_PER_HA, m2_to_mu
 from .errors import InputError, SchemaError, describe_ids
 
 __all__ = [
+    "CONTROL_INDICATORS",
     "STANDARDS",
+    "Rows",
+    "control_thresholds",
     "editions_in_force",
+    "industry_divisions",
     "investment_code_edition",
     "investment_minimum",
+    "judge",
+    "national_rules",
+    "numeric_column",
     "parse_region_class",
+    "prepare_local",
     "region_classes_of",
 ]
 
 STANDARDS = ("national-2004", "national-2008", "national-2023")
 INVESTMENT_TABLE = "investment_intensity_min"
 _RULES = "control_indicators"
+#: control indicator → the metric column it judges
+CONTROL_INDICATORS = {
+    "plot_ratio": "plot_ratio",
+    "building_coefficient": "building_coefficient",
+    "admin_share": "admin_share",
+    "green_ratio": "green_ratio",
+    "investment_intensity": "investment_intensity_wan_yuan_per_mu",
+    "output_per_mu": "output_per_mu_wan_yuan",
+    "tax_per_mu": "tax_per_mu_wan_yuan",
+}
+_TABLE_EDITION = {"plot_ratio_min_gbt4754_2002": 2002, "plot_ratio_min_2023": 2017}
+_EDITIONS = (2002, 2011, 2017)
+_STATUS_ORDER = ("verified", "user", "unconfirmed", "example")
+_TOLERANCE = 1e-9  # relative: a plot ratio of 0.8 computed as 0.79999999999 meets a 0.8 minimum
+
+
 _ZH_DIGITS = "一二三四五六七八九十"
 _CLASS = re.compile(r"^第?\s*([0-9]+|[一二三四五六七八九十]+)\s*(类|类地区)?$")
 _GRADE = re.compile(r"^第?\s*([0-9]+|[一二三四五六七八九十]+)\s*等?(别)?$")
@@ -247,3 +273,279 @@ def investment_code_edition(standard: str) -> int:
     """The GB/T 4754 edition the investment table of ``standard`` is coded in."""
     editions = [row[0] for key, row in _investment_rows().items() if key[0] == standard]
     return int(editions[0]) if editions else 2017
+
+
+def numeric_column(frame: pd.DataFrame, column: str) -> pd.Series:
+    """A numeric column, or all-NaN when the frame lacks it."""
+    if column not in frame.columns:
+        return pd.Series(np.nan, index=frame.index, dtype=float, name=column)
+    return pd.to_numeric(frame[column], errors="coerce").astype(float)
+
+
+# ---------------------------------------------------------------- thresholds
+
+
+def _industry_division(value: object) -> str | None:
+    """The two-digit division of an industry code: ``"C2611"`` → ``"26"``, 26.0 → ``"26"``."""
+    if value is None or value is pd.NA or (isinstance(value, float) and np.isnan(value)):
+        return None
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    digits = re.sub(r"^[A-Za-z]+", "", str(value).strip())
+    match = re.match(r"^(\d{2})", digits)
+    return match.group(1) if match else None
+
+
+def industry_divisions(frame: pd.DataFrame) -> list[str | None]:
+    """The two-digit industry division of every row (None where unknown)."""
+    if "industry_code" not in frame.columns:
+        return [None] * len(frame)
+    codes, uniques = pd.factorize(frame["industry_code"].astype(object), use_na_sentinel=True)
+    found = np.array([_industry_division(u) for u in uniques] + [None], dtype=object)
+    return found[codes].tolist()
+
+
+@cache
+def _crosswalk() -> dict[tuple[int, str], tuple[str, ...]]:
+    """(edition, division) → GB/T 4754-2002 divisions; 2002 codes map to themselves."""
+    table = standards.table("industry_code_crosswalk")
+    out: dict[tuple[int, str], tuple[str, ...]] = {}
+    for row in table.itertuples():
+        key = (int(row.edition), row.industry_code)
+        codes = out.get(key, ())
+        if row.industry_code_2002:
+            codes = (*codes, row.industry_code_2002)
+        out[key] = codes
+    return out
+
+
+def _to_edition(division: str, edition: int, target: int) -> tuple[str, ...]:
+    """Divisions in edition ``target`` that correspond to ``division`` in ``edition``."""
+    if edition == target or {edition, target} == {2011, 2017}:
+        return (division,)
+    walk = _crosswalk()
+    if target == 2002:
+        return walk.get((edition, division), ())
+    return tuple(code for (ed, code), olds in walk.items() if ed == target and division in olds)
+
+
+@cache
+def _lookup_table(name: str) -> dict[str, tuple[float, str]]:
+    table = standards.table(name)
+    return {row.industry_code: (row.value, row.status) for row in table.itertuples()}
+
+
+@cache
+def _table_minimum(name: str, division: str | None, edition: int) -> tuple[float, str, bool, str]:
+    """(minimum, codes used, ambiguous, status) of a by-industry table for one parcel."""
+    if division is None:
+        return np.nan, "", False, ""
+    table = _lookup_table(name)
+    codes = [c for c in _to_edition(division, edition, _TABLE_EDITION[name]) if c in table]
+    if not codes:
+        return np.nan, "", False, ""
+    values = [table[c] for c in codes]
+    known = [v for v in values if not np.isnan(v[0])]
+    if not known:
+        return np.nan, "|".join(codes), len(codes) > 1, values[0][1]
+    value, status = min(known, key=lambda v: v[0])
+    return value, "|".join(codes), len(codes) > 1, status
+
+
+def national_rules(standard: str, rules) -> dict[tuple[str, str], tuple[object, str]]:
+    """(indicator, bound) → (value, "table:NAME" or None for an empty slot; status)."""
+    if standard not in STANDARDS:
+        msg = f"standard must be one of auto, {', '.join(STANDARDS)}, got {standard!r}"
+        raise InputError(msg)
+    keys = standards.table(_RULES)["key"]
+    out = {}
+    for key in keys[keys.str.startswith(f"{standard}.")]:
+        rule = standards.get(_RULES, key, rules=rules)
+        indicator, bound = key.split(".", 1)[1].rsplit("_", 1)
+        out[(indicator, bound)] = (rule.value, rule.status)
+    return out
+
+
+def prepare_local(local_standard: pd.DataFrame | None) -> pd.DataFrame | None:
+    if local_standard is None:
+        return None
+    missing = [c for c in ("indicator",) if c not in local_standard.columns]
+    if missing or not ({"min", "max"} & set(local_standard.columns)):
+        msg = (
+            "local_standard: needs the columns 'indicator' and 'min' and/or 'max' "
+            "(optionally 'industry_code', 'region_class', 'document', 'status'). Fix: add them."
+        )
+        raise SchemaError(msg)
+    table = local_standard.copy()
+    unknown = sorted(set(table["indicator"]) - set(CONTROL_INDICATORS))
+    if unknown:
+        msg = (
+            f"local_standard: unknown indicator(s) {', '.join(map(str, unknown))}. Fix: use "
+            f"{', '.join(CONTROL_INDICATORS)}."
+        )
+        raise SchemaError(msg)
+    for bound in ("min", "max"):
+        table[bound] = pd.to_numeric(table.get(bound), errors="coerce")
+    table["division"] = [
+        _industry_division(v) for v in table.get("industry_code", [None] * len(table))
+    ]
+    table["class"] = [
+        parse_region_class(v) or 0 for v in table.get("region_class", [None] * len(table))
+    ]
+    return table
+
+
+@dataclass
+class Rows:
+    """What the thresholds of each parcel depend on (arrays in the parcels' order)."""
+
+    standard: np.ndarray  # edition name per row, None where none applies
+    in_scope: np.ndarray
+    divisions: list[str | None]
+    editions: np.ndarray  # GB/T 4754 edition of each row's industry code
+    classes: np.ndarray  # region class 1–7, 0 where unknown
+
+
+def _table_values(name, indicator, rows: Rows, mask, std, extra, notes):
+    """Minimums of a by-industry table for the rows in ``mask``: values and statuses."""
+    n = len(mask)
+    values, row_status = np.full(n, np.nan), np.full(n, "", dtype=object)
+    for i in np.flatnonzero(mask):
+        division = rows.divisions[i]
+        if division is None:
+            continue
+        if name == INVESTMENT_TABLE:
+            klass = int(rows.classes[i])
+            if klass == 0:
+                continue
+            codes = _to_edition(division, int(rows.editions[i]), investment_code_edition(std))
+            value, status, basis = investment_minimum(std, klass, codes)
+            extra.at[extra.index[i], "investment_intensity_basis"] = basis
+            if np.isnan(value):
+                notes[i].append(f"{indicator}: {basis}")
+            values[i], row_status[i] = value / m2_to_mu(SQM_PER_HA), status
+            continue
+        value, codes, ambiguous, status = _table_minimum(name, division, int(rows.editions[i]))
+        if _TABLE_EDITION[name] == 2002:
+            extra.at[extra.index[i], "industry_code_2002"] = codes or None
+            extra.at[extra.index[i], "crosswalk_ambiguous"] = ambiguous if codes else pd.NA
+        if codes and np.isnan(value):
+            notes[i].append(f"{indicator}: {std} table {name} has an empty slot for {codes}")
+        values[i], row_status[i] = value, status if not np.isnan(value) else ""
+    return values, row_status
+
+
+def control_thresholds(
+    parcels: pd.DataFrame,
+    *,
+    rows: Rows,
+    local: pd.DataFrame | None,
+    rules: Mapping[str, object],
+) -> tuple[dict[str, pd.Series], pd.DataFrame, list[str], pd.Series]:
+    """Threshold series per indicator and bound, the lookup columns, tables used, notes."""
+    n = len(parcels)
+    index = parcels.index
+    national = {s: national_rules(s, rules) for s in _codes(rows.standard) if s is not None}
+    status = np.zeros(n, dtype=int)  # position in _STATUS_ORDER + 1; 0 = no threshold
+    thresholds: dict[str, pd.Series] = {}
+    extra = pd.DataFrame(index=index)
+    extra["industry_code_2002"] = pd.Series(None, index=index, dtype=object)
+    extra["crosswalk_ambiguous"] = pd.array([pd.NA] * n, dtype="boolean")
+    extra["investment_intensity_basis"] = pd.Series(None, index=index, dtype=object)
+    notes: list[list[str]] = [[] for _ in range(n)]
+    tables_used = []
+    for indicator in CONTROL_INDICATORS:
+        for bound in ("min", "max"):
+            values = np.full(n, np.nan)
+            row_status = np.full(n, "", dtype=object)
+            for std, table in national.items():
+                mask = rows.in_scope & (rows.standard == std)
+                if (indicator, bound) not in table or not mask.any():
+                    continue
+                value, rule_status = table[(indicator, bound)]
+                if isinstance(value, str):
+                    name = value.removeprefix("table:")
+                    tables_used.append(name)
+                    got, got_status = _table_values(name, indicator, rows, mask, std, extra, notes)
+                    values = np.where(mask, got, values)
+                    row_status = np.where(mask, got_status, row_status)
+                elif value is None:
+                    for i in np.flatnonzero(mask):
+                        notes[i].append(f"{indicator}: {std} gives no value (empty slot)")
+                else:
+                    values = np.where(mask, float(value), values)
+                    row_status = np.where(mask, rule_status, row_status)
+            if local is not None:
+                values, row_status = _apply_local(
+                    local, indicator, bound, values, row_status, rows, extra
+                )
+            contract = numeric_column(parcels, f"contract_{indicator}_{bound}").to_numpy()
+            has_contract = ~np.isnan(contract)
+            values = np.where(has_contract, contract, values)
+            row_status = np.where(has_contract, "user", row_status)
+            key = f"{indicator}_{bound}"
+            thresholds[key] = pd.Series(values, index=index, name=key)
+            rank = np.array([_STATUS_ORDER.index(s) + 1 if s else 0 for s in _codes(row_status)])
+            status = np.maximum(status, rank[_positions(row_status)])
+    names = np.array([None, *_STATUS_ORDER], dtype=object)
+    extra["threshold_status"] = names[status]
+    note = pd.Series(["; ".join(dict.fromkeys(x)) for x in notes], index=index, dtype=object)
+    return thresholds, extra, sorted(set(tables_used)), note
+
+
+def _apply_local(local, indicator, bound, values, row_status, rows: Rows, extra):
+    """A local standard's rows: general, by industry, by region class, or both."""
+    if bound not in local.columns:
+        return values, row_status
+    table = local[(local["indicator"] == indicator) & local[bound].notna()]
+    if table.empty:
+        return values, row_status
+    values, row_status = values.copy(), row_status.copy()
+    specific = {
+        (d if isinstance(d, str) else None, int(k)): float(v)
+        for d, k, v in zip(table["division"], table["class"], table[bound], strict=True)
+    }
+    for i in np.flatnonzero(rows.in_scope):
+        d, k = rows.divisions[i], int(rows.classes[i])
+        keys = [(d, k), (d, 0), (None, k), (None, 0)] if k else [(d, 0), (None, 0)]
+        key = next((key for key in keys if key in specific), None)
+        if key is None:
+            continue
+        values[i], row_status[i] = specific[key], "user"
+        if indicator == "investment_intensity":
+            extra.at[extra.index[i], "investment_intensity_basis"] = (
+                f"local_standard {_class_label(key[1])} × {key[0] or 'all industries'}"
+            )
+    return values, row_status
+
+
+def _class_label(klass: int) -> str:
+    return f"第{'一二三四五六七'[klass - 1]}类" if klass else "all classes"
+
+
+def _codes(values: np.ndarray) -> np.ndarray:
+    """The distinct values of an array, in the order :func:`_positions` indexes them."""
+    return pd.unique(pd.Series(values, dtype=object))
+
+
+def _positions(values: np.ndarray) -> np.ndarray:
+    return pd.factorize(pd.Series(values, dtype=object))[0]
+
+
+def judge(
+    value: pd.Series, low: pd.Series, high: pd.Series, upper: pd.Series | None = None
+) -> pd.Series:
+    """Whether ``value`` lies within [low, high]; NA where undecided.
+
+    ``upper``: the value may be anywhere in [value, upper] (storeys of unknown height);
+    the answer is NA where it differs across that range.
+    """
+    upper = value if upper is None else upper.fillna(value)
+    tol_low = _TOLERANCE * np.maximum(1.0, low.abs())
+    tol_high = _TOLERANCE * np.maximum(1.0, high.abs())
+    surely = (low.isna() | (value >= low - tol_low)) & (high.isna() | (upper <= high + tol_high))
+    surely_not = (low.notna() & (upper < low - tol_low)) | (high.notna() & (value > high + tol_high))
+    decided = value.notna() & (low.notna() | high.notna()) & (surely | surely_not)
+    out = pd.Series(pd.array(surely.to_numpy(), dtype="boolean"), index=value.index)
+    out[~decided.to_numpy()] = pd.NA
+    return out

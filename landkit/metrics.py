@@ -31,10 +31,8 @@ code where the land use is unknown); contract bounds apply to any parcel that ha
 
 from __future__ import annotations
 
-import re
 from collections.abc import Mapping
 from dataclasses import dataclass
-from functools import cache
 
 import geopandas as gpd
 import numpy as np
@@ -43,15 +41,21 @@ import shapely
 
 from . import standards
 from .control_standards import (
-    INVESTMENT_TABLE,
+    _EDITIONS,
+    _RULES,
+    CONTROL_INDICATORS,
     STANDARDS,
+    Rows,
+    control_thresholds,
     editions_in_force,
-    investment_code_edition,
-    investment_minimum,
-    parse_region_class,
+    industry_divisions,
+    judge,
+    national_rules,
+    numeric_column,
+    prepare_local,
     region_classes_of,
 )
-from .crs import SQM_PER_HA, align_crs, area_zones, m2_to_ha, m2_to_mu, measure_area, require_crs
+from .crs import align_crs, area_zones, m2_to_ha, m2_to_mu, measure_area, require_crs
 from .errors import InputError, SchemaError, describe_ids
 from .floor_area import building_floors
 from .geometry import repair
@@ -60,23 +64,6 @@ from .provenance import provenance
 from .schema import prepare_layer
 
 __all__ = ["CONTROL_INDICATORS", "STANDARDS", "parcel_metrics"]
-
-#: control indicator → the metric column it judges
-CONTROL_INDICATORS = {
-    "plot_ratio": "plot_ratio",
-    "building_coefficient": "building_coefficient",
-    "admin_share": "admin_share",
-    "green_ratio": "green_ratio",
-    "investment_intensity": "investment_intensity_wan_yuan_per_mu",
-    "output_per_mu": "output_per_mu_wan_yuan",
-    "tax_per_mu": "tax_per_mu_wan_yuan",
-}
-_RULES = "control_indicators"
-_TABLE_EDITION = {"plot_ratio_min_gbt4754_2002": 2002, "plot_ratio_min_2023": 2017}
-_EDITIONS = (2002, 2011, 2017)
-_STATUS_ORDER = ("verified", "user", "unconfirmed", "example")
-_TOLERANCE = 1e-9  # relative: a plot ratio of 0.8 computed as 0.79999999999 meets a 0.8 minimum
-
 
 # ------------------------------------------------------------------ quantities
 
@@ -158,13 +145,13 @@ def parcel_quantities(
     index = parcels.index
     notes = pd.Series("", index=index, dtype=object)
     notes = add_note(notes, shapely.is_missing(geoms.values), "parcel has no geometry")
-    yard = _column(parcels, "yard_area_m2").fillna(0.0)
+    yard = numeric_column(parcels, "yard_area_m2").fillna(0.0)
     if buildings is None:
-        floor = _column(parcels, "floor_area_m2")
-        footprint = _column(parcels, "footprint_area_m2")
-        structures = _column(parcels, "structure_area_m2").fillna(0.0)
+        floor = numeric_column(parcels, "floor_area_m2")
+        footprint = numeric_column(parcels, "footprint_area_m2")
+        structures = numeric_column(parcels, "structure_area_m2").fillna(0.0)
         extra = standards.get(_RULES, "tall_storey_factor", rules=rules).value - 1
-        counted = floor + extra * _column(parcels, "tall_storey_area_m2").fillna(0.0)
+        counted = floor + extra * numeric_column(parcels, "tall_storey_area_m2").fillna(0.0)
         source = pd.Series(np.where(floor.notna(), "attributes", None), index=index, dtype=object)
         notes = add_note(notes, floor.isna(), "floor_area_m2 missing")
         notes = add_note(notes, footprint.isna(), "footprint_area_m2 missing")
@@ -228,286 +215,10 @@ def _ids(frame: pd.DataFrame, column: str) -> np.ndarray:
     return np.array([f"row {i}" for i in frame.index], dtype=object)
 
 
-def _column(frame: pd.DataFrame, column: str) -> pd.Series:
-    """A numeric column, or all-NaN when the frame lacks it."""
-    if column not in frame.columns:
-        return pd.Series(np.nan, index=frame.index, dtype=float, name=column)
-    return pd.to_numeric(frame[column], errors="coerce").astype(float)
-
-
 def ratio(numerator: pd.Series, denominator: pd.Series) -> pd.Series:
     """``numerator ÷ denominator`` with NaN (never inf) where the denominator is 0 or missing."""
     den = denominator.where(denominator > 0)
     return numerator / den
-
-
-# ---------------------------------------------------------------- thresholds
-
-
-def _industry_division(value: object) -> str | None:
-    """The two-digit division of an industry code: ``"C2611"`` → ``"26"``, 26.0 → ``"26"``."""
-    if value is None or value is pd.NA or (isinstance(value, float) and np.isnan(value)):
-        return None
-    if isinstance(value, float) and value.is_integer():
-        value = int(value)
-    digits = re.sub(r"^[A-Za-z]+", "", str(value).strip())
-    match = re.match(r"^(\d{2})", digits)
-    return match.group(1) if match else None
-
-
-def _divisions(frame: pd.DataFrame) -> list[str | None]:
-    """The two-digit industry division of every row (None where unknown)."""
-    if "industry_code" not in frame.columns:
-        return [None] * len(frame)
-    codes, uniques = pd.factorize(frame["industry_code"].astype(object), use_na_sentinel=True)
-    found = np.array([_industry_division(u) for u in uniques] + [None], dtype=object)
-    return found[codes].tolist()
-
-
-@cache
-def _crosswalk() -> dict[tuple[int, str], tuple[str, ...]]:
-    """(edition, division) → GB/T 4754-2002 divisions; 2002 codes map to themselves."""
-    table = standards.table("industry_code_crosswalk")
-    out: dict[tuple[int, str], tuple[str, ...]] = {}
-    for row in table.itertuples():
-        key = (int(row.edition), row.industry_code)
-        codes = out.get(key, ())
-        if row.industry_code_2002:
-            codes = (*codes, row.industry_code_2002)
-        out[key] = codes
-    return out
-
-
-def _to_edition(division: str, edition: int, target: int) -> tuple[str, ...]:
-    """Divisions in edition ``target`` that correspond to ``division`` in ``edition``."""
-    if edition == target or {edition, target} == {2011, 2017}:
-        return (division,)
-    walk = _crosswalk()
-    if target == 2002:
-        return walk.get((edition, division), ())
-    return tuple(code for (ed, code), olds in walk.items() if ed == target and division in olds)
-
-
-@cache
-def _lookup_table(name: str) -> dict[str, tuple[float, str]]:
-    table = standards.table(name)
-    return {row.industry_code: (row.value, row.status) for row in table.itertuples()}
-
-
-@cache
-def _table_minimum(name: str, division: str | None, edition: int) -> tuple[float, str, bool, str]:
-    """(minimum, codes used, ambiguous, status) of a by-industry table for one parcel."""
-    if division is None:
-        return np.nan, "", False, ""
-    table = _lookup_table(name)
-    codes = [c for c in _to_edition(division, edition, _TABLE_EDITION[name]) if c in table]
-    if not codes:
-        return np.nan, "", False, ""
-    values = [table[c] for c in codes]
-    known = [v for v in values if not np.isnan(v[0])]
-    if not known:
-        return np.nan, "|".join(codes), len(codes) > 1, values[0][1]
-    value, status = min(known, key=lambda v: v[0])
-    return value, "|".join(codes), len(codes) > 1, status
-
-
-def _national_rules(standard: str, rules) -> dict[tuple[str, str], tuple[object, str]]:
-    """(indicator, bound) → (value, "table:NAME" or None for an empty slot; status)."""
-    if standard not in STANDARDS:
-        msg = f"standard must be one of auto, {', '.join(STANDARDS)}, got {standard!r}"
-        raise InputError(msg)
-    keys = standards.table(_RULES)["key"]
-    out = {}
-    for key in keys[keys.str.startswith(f"{standard}.")]:
-        rule = standards.get(_RULES, key, rules=rules)
-        indicator, bound = key.split(".", 1)[1].rsplit("_", 1)
-        out[(indicator, bound)] = (rule.value, rule.status)
-    return out
-
-
-def _prepare_local(local_standard: pd.DataFrame | None) -> pd.DataFrame | None:
-    if local_standard is None:
-        return None
-    missing = [c for c in ("indicator",) if c not in local_standard.columns]
-    if missing or not ({"min", "max"} & set(local_standard.columns)):
-        msg = (
-            "local_standard: needs the columns 'indicator' and 'min' and/or 'max' "
-            "(optionally 'industry_code', 'region_class', 'document', 'status'). Fix: add them."
-        )
-        raise SchemaError(msg)
-    table = local_standard.copy()
-    unknown = sorted(set(table["indicator"]) - set(CONTROL_INDICATORS))
-    if unknown:
-        msg = (
-            f"local_standard: unknown indicator(s) {', '.join(map(str, unknown))}. Fix: use "
-            f"{', '.join(CONTROL_INDICATORS)}."
-        )
-        raise SchemaError(msg)
-    for bound in ("min", "max"):
-        table[bound] = pd.to_numeric(table.get(bound), errors="coerce")
-    table["division"] = [
-        _industry_division(v) for v in table.get("industry_code", [None] * len(table))
-    ]
-    table["class"] = [
-        parse_region_class(v) or 0 for v in table.get("region_class", [None] * len(table))
-    ]
-    return table
-
-
-@dataclass
-class _Rows:
-    """What the thresholds of each parcel depend on (arrays in the parcels' order)."""
-
-    standard: np.ndarray  # edition name per row, None where none applies
-    in_scope: np.ndarray
-    divisions: list[str | None]
-    editions: np.ndarray  # GB/T 4754 edition of each row's industry code
-    classes: np.ndarray  # region class 1–7, 0 where unknown
-
-
-def _table_values(name, indicator, rows: _Rows, mask, std, extra, notes):
-    """Minimums of a by-industry table for the rows in ``mask``: values and statuses."""
-    n = len(mask)
-    values, row_status = np.full(n, np.nan), np.full(n, "", dtype=object)
-    for i in np.flatnonzero(mask):
-        division = rows.divisions[i]
-        if division is None:
-            continue
-        if name == INVESTMENT_TABLE:
-            klass = int(rows.classes[i])
-            if klass == 0:
-                continue
-            codes = _to_edition(division, int(rows.editions[i]), investment_code_edition(std))
-            value, status, basis = investment_minimum(std, klass, codes)
-            extra.at[extra.index[i], "investment_intensity_basis"] = basis
-            if np.isnan(value):
-                notes[i].append(f"{indicator}: {basis}")
-            values[i], row_status[i] = value / m2_to_mu(SQM_PER_HA), status
-            continue
-        value, codes, ambiguous, status = _table_minimum(name, division, int(rows.editions[i]))
-        if _TABLE_EDITION[name] == 2002:
-            extra.at[extra.index[i], "industry_code_2002"] = codes or None
-            extra.at[extra.index[i], "crosswalk_ambiguous"] = ambiguous if codes else pd.NA
-        if codes and np.isnan(value):
-            notes[i].append(f"{indicator}: {std} table {name} has an empty slot for {codes}")
-        values[i], row_status[i] = value, status if not np.isnan(value) else ""
-    return values, row_status
-
-
-def _thresholds(
-    parcels: pd.DataFrame,
-    *,
-    rows: _Rows,
-    local: pd.DataFrame | None,
-    rules: Mapping[str, object],
-) -> tuple[dict[str, pd.Series], pd.DataFrame, list[str], pd.Series]:
-    """Threshold series per indicator and bound, the lookup columns, tables used, notes."""
-    n = len(parcels)
-    index = parcels.index
-    national = {s: _national_rules(s, rules) for s in _codes(rows.standard) if s is not None}
-    status = np.zeros(n, dtype=int)  # position in _STATUS_ORDER + 1; 0 = no threshold
-    thresholds: dict[str, pd.Series] = {}
-    extra = pd.DataFrame(index=index)
-    extra["industry_code_2002"] = pd.Series(None, index=index, dtype=object)
-    extra["crosswalk_ambiguous"] = pd.array([pd.NA] * n, dtype="boolean")
-    extra["investment_intensity_basis"] = pd.Series(None, index=index, dtype=object)
-    notes: list[list[str]] = [[] for _ in range(n)]
-    tables_used = []
-    for indicator in CONTROL_INDICATORS:
-        for bound in ("min", "max"):
-            values = np.full(n, np.nan)
-            row_status = np.full(n, "", dtype=object)
-            for std, table in national.items():
-                mask = rows.in_scope & (rows.standard == std)
-                if (indicator, bound) not in table or not mask.any():
-                    continue
-                value, rule_status = table[(indicator, bound)]
-                if isinstance(value, str):
-                    name = value.removeprefix("table:")
-                    tables_used.append(name)
-                    got, got_status = _table_values(name, indicator, rows, mask, std, extra, notes)
-                    values = np.where(mask, got, values)
-                    row_status = np.where(mask, got_status, row_status)
-                elif value is None:
-                    for i in np.flatnonzero(mask):
-                        notes[i].append(f"{indicator}: {std} gives no value (empty slot)")
-                else:
-                    values = np.where(mask, float(value), values)
-                    row_status = np.where(mask, rule_status, row_status)
-            if local is not None:
-                values, row_status = _apply_local(
-                    local, indicator, bound, values, row_status, rows, extra
-                )
-            contract = _column(parcels, f"contract_{indicator}_{bound}").to_numpy()
-            has_contract = ~np.isnan(contract)
-            values = np.where(has_contract, contract, values)
-            row_status = np.where(has_contract, "user", row_status)
-            key = f"{indicator}_{bound}"
-            thresholds[key] = pd.Series(values, index=index, name=key)
-            rank = np.array([_STATUS_ORDER.index(s) + 1 if s else 0 for s in _codes(row_status)])
-            status = np.maximum(status, rank[_positions(row_status)])
-    names = np.array([None, *_STATUS_ORDER], dtype=object)
-    extra["threshold_status"] = names[status]
-    note = pd.Series(["; ".join(dict.fromkeys(x)) for x in notes], index=index, dtype=object)
-    return thresholds, extra, sorted(set(tables_used)), note
-
-
-def _apply_local(local, indicator, bound, values, row_status, rows: _Rows, extra):
-    """A local standard's rows: general, by industry, by region class, or both."""
-    if bound not in local.columns:
-        return values, row_status
-    table = local[(local["indicator"] == indicator) & local[bound].notna()]
-    if table.empty:
-        return values, row_status
-    values, row_status = values.copy(), row_status.copy()
-    specific = {
-        (d if isinstance(d, str) else None, int(k)): float(v)
-        for d, k, v in zip(table["division"], table["class"], table[bound], strict=True)
-    }
-    for i in np.flatnonzero(rows.in_scope):
-        d, k = rows.divisions[i], int(rows.classes[i])
-        keys = [(d, k), (d, 0), (None, k), (None, 0)] if k else [(d, 0), (None, 0)]
-        key = next((key for key in keys if key in specific), None)
-        if key is None:
-            continue
-        values[i], row_status[i] = specific[key], "user"
-        if indicator == "investment_intensity":
-            extra.at[extra.index[i], "investment_intensity_basis"] = (
-                f"local_standard {_class_label(key[1])} × {key[0] or 'all industries'}"
-            )
-    return values, row_status
-
-
-def _class_label(klass: int) -> str:
-    return f"第{'一二三四五六七'[klass - 1]}类" if klass else "all classes"
-
-
-def _codes(values: np.ndarray) -> np.ndarray:
-    """The distinct values of an array, in the order :func:`_positions` indexes them."""
-    return pd.unique(pd.Series(values, dtype=object))
-
-
-def _positions(values: np.ndarray) -> np.ndarray:
-    return pd.factorize(pd.Series(values, dtype=object))[0]
-
-
-def _meets(
-    value: pd.Series, low: pd.Series, high: pd.Series, upper: pd.Series | None = None
-) -> pd.Series:
-    """Whether ``value`` lies within [low, high]; NA where undecided.
-
-    ``upper``: the value may be anywhere in [value, upper] (storeys of unknown height);
-    the answer is NA where it differs across that range.
-    """
-    upper = value if upper is None else upper.fillna(value)
-    tol_low = _TOLERANCE * np.maximum(1.0, low.abs())
-    tol_high = _TOLERANCE * np.maximum(1.0, high.abs())
-    surely = (low.isna() | (value >= low - tol_low)) & (high.isna() | (upper <= high + tol_high))
-    surely_not = (low.notna() & (upper < low - tol_low)) | (high.notna() & (value > high + tol_high))
-    decided = value.notna() & (low.notna() | high.notna()) & (surely | surely_not)
-    out = pd.Series(pd.array(surely.to_numpy(), dtype="boolean"), index=value.index)
-    out[~decided.to_numpy()] = pd.NA
-    return out
 
 
 # --------------------------------------------------------------------- public
@@ -653,8 +364,8 @@ def parcel_metrics(
         raise InputError(msg)
     rules = standards.overrides(rules, _RULES)
     if standard != "auto":
-        _national_rules(standard, rules)  # check the name before any work
-    local = _prepare_local(local_standard)
+        national_rules(standard, rules)  # check the name before any work
+    local = prepare_local(local_standard)
     data = prepare_layer(parcels, "parcels", required=("parcel_id",), layer="parcels")
     require_crs(data, layer="parcels")
     blds = None
@@ -689,8 +400,8 @@ def parcel_metrics(
         schemes=data["land_use_scheme"] if "land_use_scheme" in data.columns else None,
     )
     scope, why = _in_scope(data, land, rules)
-    divisions = _divisions(data)
-    editions = _column(data, "industry_code_edition").fillna(industry_code_edition).to_numpy()
+    divisions = industry_divisions(data)
+    editions = numeric_column(data, "industry_code_edition").fillna(industry_code_edition).to_numpy()
     bad_editions = sorted(set(editions.tolist()) - set(_EDITIONS))
     if bad_editions:
         msg = (
@@ -708,8 +419,8 @@ def parcel_metrics(
         row_standard = pd.Series(standard, index=data.index, dtype=object)
         no_edition = pd.Series("", index=data.index, dtype=object)
     classes, no_class = region_classes_of(data, region_classes)
-    rows = _Rows(row_standard.to_numpy(dtype=object), scope, divisions, editions, classes)
-    thresholds, extra, tables, slot_notes = _thresholds(data, rows=rows, local=local, rules=rules)
+    rows = Rows(row_standard.to_numpy(dtype=object), scope, divisions, editions, classes)
+    thresholds, extra, tables, slot_notes = control_thresholds(data, rows=rows, local=local, rules=rules)
     out["standard_edition"] = row_standard
     out["region_class"] = pd.array(np.where(classes > 0, classes, 0), dtype="Int64")
     out.loc[classes == 0, "region_class"] = pd.NA
@@ -727,7 +438,7 @@ def parcel_metrics(
         out[f"{indicator}_min"] = low
         out[f"{indicator}_max"] = high
         upper = out["plot_ratio_upper"] if indicator == "plot_ratio" else None
-        meets = _meets(out[column], low, high, upper)
+        meets = judge(out[column], low, high, upper)
         out[f"meets_{indicator}"] = meets
         undecided = meets.isna().to_numpy()
         not_evaluated = add_note(not_evaluated, undecided, indicator)
@@ -771,14 +482,14 @@ def _metrics(
     out: pd.DataFrame, data: pd.DataFrame, q: Quantities, reason: pd.Series
 ) -> tuple[pd.DataFrame, pd.Series]:
     area, area_mu, area_ha = q.area_m2, out["area_mu"], out["area_ha"]
-    green = _column(data, "green_area_m2")
-    admin_land = _column(data, "admin_land_area_m2")
-    admin_floor = _column(data, "admin_floor_area_m2")
-    invested = _column(data, "invested_wan_yuan")
-    planned = _column(data, "planned_investment_wan_yuan")
-    price = _column(data, "land_price_wan_yuan")
-    output = _column(data, "output_wan_yuan")
-    tax = _column(data, "tax_wan_yuan")
+    green = numeric_column(data, "green_area_m2")
+    admin_land = numeric_column(data, "admin_land_area_m2")
+    admin_floor = numeric_column(data, "admin_floor_area_m2")
+    invested = numeric_column(data, "invested_wan_yuan")
+    planned = numeric_column(data, "planned_investment_wan_yuan")
+    price = numeric_column(data, "land_price_wan_yuan")
+    output = numeric_column(data, "output_wan_yuan")
+    tax = numeric_column(data, "tax_wan_yuan")
 
     out["plot_ratio"] = ratio(q.counted_floor_area_m2, area)
     out["plot_ratio_upper"] = ratio(q.counted_floor_area_upper_m2, area)
