@@ -14,7 +14,7 @@ def metrics(
     parcels,
     buildings=None,
     *,
-    standard: str = "national-2008",
+    standard: str = "auto",
     local_standard=None,
     parks=None,
     idle=None,
