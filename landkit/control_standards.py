@@ -1,4 +1,8 @@
-"""Which control-indicator edition applies, and the investment-intensity table.
+"""The control indicators' thresholds for each parcel: edition, tables, local and contract.
+
+Thresholds come from, in order: the parcel's contract columns (``contract_<indicator>_min``
+/ ``_max``), a local standard (by industry and region class), the national edition. Tables
+by industry are coded in GB/T 4754-2002 or 2017 and looked up through the crosswalk.
 
 * Edition by date: ``standard="auto"`` takes, for each parcel, the national edition in
   force on its ``grant_date`` (the editions' dates are ``effective_date.<edition>`` rules
@@ -193,40 +197,51 @@ def _read_region_classes(region_classes) -> pd.DataFrame:
     return out.drop_duplicates("county", keep="last").set_index("county")
 
 
-def region_classes_of(
-    parcels: pd.DataFrame, region_classes=None
-) -> tuple[np.ndarray, pd.Series]:
-    """Each parcel's region class (0 where unknown), and why unknown."""
-    classes = np.zeros(len(parcels), dtype=int)
-    why = pd.Series("", index=parcels.index, dtype=object)
-    if "region_class" in parcels.columns:
-        values = parcels["region_class"]
-        parsed = [parse_region_class(v) for v in values]
-        bad = [
-            i
-            for i, v, p in zip(parcels.index, values, parsed, strict=True)
-            if pd.notna(v) and p is None
-        ]
-        if bad:
-            ids = parcels.loc[bad, "parcel_id"] if "parcel_id" in parcels.columns else bad
-            msg = (
-                f"parcels: column 'region_class' is not a class 1–7 on {describe_ids(ids)}. "
-                "Fix: write 一类…七类 or 1–7."
+def _with_park_columns(parcels: pd.DataFrame, parks: pd.DataFrame | None) -> pd.DataFrame:
+    """``region_class`` and ``county`` of each parcel, filled from its park where empty."""
+    frame = pd.DataFrame(index=parcels.index)
+    for column in ("region_class", "county"):
+        frame[column] = parcels[column] if column in parcels.columns else None
+    if parks is None or "park_id" not in parcels.columns:
+        return frame
+    park = parks.drop_duplicates("park_id").set_index("park_id")
+    for column in ("region_class", "county"):
+        if column in park.columns:
+            frame[column] = frame[column].where(
+                frame[column].notna(), parcels["park_id"].map(park[column])
             )
-            raise SchemaError(msg)
-        for i, p in enumerate(parsed):
-            if p is not None:
-                classes[i] = p
+    return frame
+
+
+def region_classes_of(
+    parcels: pd.DataFrame, region_classes=None, parks: pd.DataFrame | None = None
+) -> tuple[np.ndarray, pd.Series]:
+    """Each parcel's region class (0 where unknown), and why unknown.
+
+    The class is the parcel's ``region_class``, else its park's, else ``region_classes``
+    looked up on the parcel's ``county`` (else its park's).
+    """
+    frame = _with_park_columns(parcels, parks)
+    parsed = [parse_region_class(v) for v in frame["region_class"]]
+    bad = [p is None and pd.notna(v) for v, p in zip(frame["region_class"], parsed, strict=True)]
+    if any(bad):
+        ids = parcels["parcel_id"][bad] if "parcel_id" in parcels.columns else parcels.index[bad]
+        msg = (
+            f"parcels: 'region_class' (of the parcel or its park) is not a class 1–7 on "
+            f"{describe_ids(ids)}. Fix: write 一类…七类 or 1–7."
+        )
+        raise SchemaError(msg)
+    classes = np.array([p or 0 for p in parsed], dtype=int)
+    why = pd.Series("", index=parcels.index, dtype=object)
+    county = frame["county"].astype(object).where(frame["county"].notna(), None)
     if region_classes is not None:
         table = _read_region_classes(region_classes)
-        if "county" in parcels.columns:
-            county = parcels["county"].astype(object).where(parcels["county"].notna(), None)
-            for i, name in enumerate(county):
-                key = None if name is None else str(name).strip()
-                if classes[i] == 0 and key in table.index:
-                    classes[i] = int(table.at[key, "region_class"])
-            unknown = county.notna().to_numpy() & (classes == 0)
-            why[unknown] = "county " + county[unknown].astype(str) + " not in region_classes"
+        for i, name in enumerate(county):
+            key = None if name is None else str(name).strip()
+            if classes[i] == 0 and key in table.index:
+                classes[i] = int(table.at[key, "region_class"])
+        unknown = county.notna().to_numpy() & (classes == 0)
+        why[unknown] = "county " + county[unknown].astype(str) + " not in region_classes"
     missing = (classes == 0) & (why == "").to_numpy()
     why[missing] = "no region_class (give a region_class column, or region_classes= and county)"
     return classes, why

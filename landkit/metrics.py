@@ -5,12 +5,15 @@ Gauss-Krüger zone, :func:`landkit.crs.measure_area`). A zero or missing denomin
 gives NaN and a line in ``reason``, never inf.
 
 * ``plot_ratio`` 容积率 = counted floor area ÷ parcel area. With a buildings layer the floor
-  area is footprint × floors, a building across a parcel line split by the area of each
-  piece, and a storey higher than 8 m counted twice (the height and factor come from
-  ``standards/control_indicators.csv``; the storey height is ``storey_height_m`` when the
-  buildings carry it, else ``height_m ÷ floors``). Without buildings the parcel's
-  ``floor_area_m2`` is used as given.
-* ``building_coefficient`` 建筑系数 = (building footprint + ``yard_area_m2`` when given) ÷ area.
+  area is footprint × floors (or a storeys table's floor areas), a building across a parcel
+  line split by the area of each piece; only storeys higher than 8 m count twice
+  (:mod:`landkit.floor_area`). Where a building's storey heights are unknown
+  (``storey_heights_unknown``) ``plot_ratio`` counts them once and ``plot_ratio_upper``
+  twice, and ``meets_plot_ratio`` is NA only when a threshold lies between the two.
+  Structures (构筑物) have no floor area. Without buildings the parcel's ``floor_area_m2``
+  is used (plus ``tall_storey_area_m2`` once more).
+* ``building_coefficient`` 建筑系数 = (buildings' + structures' footprint + ``yard_area_m2``,
+  露天堆场和露天操作场地) ÷ area.
 * ``green_ratio`` 绿地率 = ``green_area_m2`` ÷ area.
 * ``admin_share`` 行政办公及生活服务设施用地所占比重 = ``admin_land_area_m2`` ÷ area, or, when
   that land cannot be separated, ``admin_floor_area_m2`` ÷ total floor area.
@@ -27,6 +30,9 @@ order: the parcel's contract columns (``contract_plot_ratio_min``,
 indicators), a local standard table, the national standard named by ``standard``. The
 national thresholds apply to industrial land only (land use 1001 工业用地, or an industry
 code where the land use is unknown); contract bounds apply to any parcel that has them.
+The national edition is, by default, the one in force on the parcel's grant date
+(``standard_edition``); investment-intensity minimums depend on the region class
+(``region_class``, ``investment_intensity_basis``): :mod:`landkit.control_standards`.
 """
 
 from __future__ import annotations
@@ -289,6 +295,7 @@ def parcel_metrics(
     local_standard: pd.DataFrame | None = None,
     region_classes: pd.DataFrame | Mapping[str, object] | str | None = None,
     storeys: pd.DataFrame | None = None,
+    parks: gpd.GeoDataFrame | pd.DataFrame | None = None,
     industry_code_edition: int = 2017,
     land_use_scheme: str = "2023",
     area_method: str = "planar",
@@ -302,19 +309,34 @@ def parcel_metrics(
     parcels : GeoDataFrame
         Parcels (``parcel_id`` required; Chinese column names are recognised).
     buildings : GeoDataFrame, optional
-        Building footprints with ``floors`` and, for the 8 m rule, ``height_m`` or
-        ``storey_height_m``. When given, floor area and footprint come from it (a parcel
+        Building footprints with ``floors`` and, for the 8 m rule, ``height_m``,
+        ``storey_height_m`` or ``tall_storey_area_m2``; ``building_type`` 建筑物/构筑物. When given, floor area and footprint come from it (a parcel
         without buildings has 0); else from the parcels' ``floor_area_m2`` and
         ``footprint_area_m2``.
-    standard : {"national-2008", "national-2004", "national-2023"}
+    standard : {"auto", "national-2008", "national-2004", "national-2023"}
         The national control-indicator edition (``standards/control_indicators.csv``).
-        The 2023 values are unconfirmed slots: where a value is missing the indicator is
-        not evaluated.
+        ``"auto"``: for each parcel the edition in force on its ``grant_date`` (none
+        without a grant date, with the reason). Where an edition's value or table slot is
+        empty the indicator is not evaluated and ``reason`` says so; landkit never falls
+        back to another edition.
     local_standard : DataFrame, optional
         A jurisdiction's own table overriding the national one: columns ``indicator``
         (one of :data:`CONTROL_INDICATORS`), ``min`` and/or ``max``, optionally
-        ``industry_code`` (a two-digit division in the parcels' own edition).
-        Investment, output and tax thresholds are in 万元/亩.
+        ``industry_code`` (a two-digit division in the parcels' own edition) and
+        ``region_class`` (1–7, 一类…七类). Investment, output and tax thresholds are in
+        万元/亩.
+    region_classes : DataFrame, mapping or path, optional
+        County → region class (地区分类 1–7) for the investment-intensity table: a mapping,
+        or a table (or CSV path) with ``county`` (所在县区) and ``region_class`` (地区分类)
+        or ``land_grade`` (土地等别 1–15, grouped by
+        ``standards/region_class_by_land_grade.csv``), matched on the parcels' ``county``.
+        A parcel's own ``region_class`` column wins.
+    storeys : DataFrame, optional
+        One row per storey: ``building_id``, ``storey_height_m``, ``floor_area_m2``
+        (:func:`landkit.floor_area.prepare_storeys`).
+    parks : DataFrame, optional
+        Parks whose ``region_class`` or ``county`` fill in those of their parcels (by
+        ``park_id``) for the investment-intensity table.
     industry_code_edition : {2017, 2011, 2002}
         Edition of ``industry_code`` where the parcels' ``industry_code_edition`` is empty.
         The national plot-ratio table is coded in GB/T 4754-2002 and is looked up
@@ -335,8 +357,11 @@ def parcel_metrics(
     DataFrame
         On the parcels' index: ``parcel_id``, ``area_m2``, ``area_mu``, ``area_ha``,
         ``floor_area_m2``, ``counted_floor_area_m2`` (tall storeys counted twice),
-        ``footprint_area_m2``, ``floor_area_source``, the metrics, ``admin_share_basis``,
-        ``industry_code_2002``, ``crosswalk_ambiguous``, ``<indicator>_min``,
+        ``counted_floor_area_upper_m2``, ``storey_heights_unknown``,
+        ``footprint_area_m2`` (buildings), ``structure_area_m2``, ``yard_area_m2``,
+        ``floor_area_source``, the metrics, ``plot_ratio_upper``, ``admin_share_basis``,
+        ``standard_edition``, ``region_class``, ``industry_code_2002``,
+        ``crosswalk_ambiguous``, ``investment_intensity_basis``, ``<indicator>_min``,
         ``<indicator>_max``, ``meets_<indicator>``, ``threshold_status`` (the weakest
         status of the thresholds used: verified, user, unconfirmed, example),
         ``geometry_repaired``, ``not_evaluated`` and ``reason``. A metric whose
@@ -418,12 +443,12 @@ def parcel_metrics(
     else:
         row_standard = pd.Series(standard, index=data.index, dtype=object)
         no_edition = pd.Series("", index=data.index, dtype=object)
-    classes, no_class = region_classes_of(data, region_classes)
+    park_frame = None if parks is None else prepare_layer(parks, "parks", layer="parks")
+    classes, no_class = region_classes_of(data, region_classes, park_frame)
     rows = Rows(row_standard.to_numpy(dtype=object), scope, divisions, editions, classes)
     thresholds, extra, tables, slot_notes = control_thresholds(data, rows=rows, local=local, rules=rules)
     out["standard_edition"] = row_standard
-    out["region_class"] = pd.array(np.where(classes > 0, classes, 0), dtype="Int64")
-    out.loc[classes == 0, "region_class"] = pd.NA
+    out["region_class"] = pd.Series(classes, index=data.index).where(classes > 0).astype("Int64")
     reason = add_note(reason, scope & (no_edition != "").to_numpy(), "control indicators: " + no_edition)
     reason = add_note(reason, slot_notes != "", slot_notes)
     out["industry_code_2002"] = extra["industry_code_2002"]
@@ -465,13 +490,27 @@ def parcel_metrics(
     out["not_evaluated"] = not_evaluated.replace("", None)
     out["reason"] = reason.replace("", None)
     out.attrs["landkit_provenance"] = provenance(
-        inputs={"parcels": parcels, **({"buildings": buildings} if buildings is not None else {})},
+        inputs={
+            name: frame
+            for name, frame in (
+                ("parcels", parcels),
+                ("buildings", buildings),
+                ("storeys", storeys),
+                ("parks", parks),
+            )
+            if frame is not None
+        },
         standard=standard,
         standard_editions=sorted(set(row_standard.dropna())),
         region_classes="given" if region_classes is not None else "none",
-        storeys="given" if storeys is not None else "none",
         local_standard="given" if local is not None else "none",
-        rule_tables=[_RULES, "industry_code_crosswalk", "land_use_codes", *tables],
+        rule_tables=[
+            _RULES,
+            "industry_code_crosswalk",
+            "land_use_codes",
+            *tables,
+            *(["region_class_by_land_grade"] if region_classes is not None else []),
+        ],
         rules=[rule.describe() for rule in standards.applied(rules)],
         area_method=area_method,
     )

@@ -599,3 +599,41 @@ def test_investment_intensity_by_region_class():
     # a mapping county → class works too
     r = parcel_metrics(parcels, region_classes={"官渡区": 3}).set_index("parcel_id")
     assert r.loc["Q1", "region_class"] == 3
+
+
+def test_region_class_from_the_park():
+    # the park's 地区分类 (三类) or its county fills in for parcels that give none
+    parks = pd.DataFrame({"园区编号": ["K1", "K2"], "地区分类": ["三类", None], "所在县区": [None, "晋宁区"]})
+    parcels = gpd.GeoDataFrame(
+        pd.concat([one_parcel(), one_parcel().assign(parcel_id="Q2", park_id="K2")], ignore_index=True),
+        crs=4543,
+    )
+    r = parcel_metrics(parcels, parks=parks, region_classes={"晋宁区": "第七类"})
+    assert r["region_class"].tolist() == [3, 7]
+    assert r["investment_intensity_basis"].tolist() == [
+        "national-2008 投资强度表 第三类 × 26: empty slot",
+        "national-2008 投资强度表 第七类 × 26: empty slot",
+    ]
+    with pytest.raises(SchemaError, match="region_class"):
+        parcel_metrics(parcels.assign(region_class="八类"))
+
+
+def test_attributes_with_structures_yards_and_tall_storeys(tmp_path):
+    # no buildings layer: floor 6 000 m² of which 1 000 m² on storeys over 8 m → counted
+    # 7 000 m², plot ratio 0.7; coefficient (2 500 + 300 structures + 1 200 yard) / 10 000 = 0.4
+    p = one_parcel(
+        floor_area_m2=6000.0,
+        tall_storey_area_m2=1000.0,
+        footprint_area_m2=2500.0,
+        structure_area_m2=300.0,
+        露天堆场面积=1200.0,
+    )
+    r = parcel_metrics(p).iloc[0]
+    assert r["counted_floor_area_m2"] == pytest.approx(7000.0)
+    assert r["plot_ratio"] == pytest.approx(0.7)
+    assert r["building_coefficient"] == pytest.approx(0.4)
+    # a county → class table read from CSV (land grades)
+    path = tmp_path / "classes.csv"
+    path.write_text("所在县区,土地等别\n官渡区,7\n", encoding="utf-8")
+    r = parcel_metrics(one_parcel(county="官渡区"), region_classes=path).iloc[0]
+    assert r["region_class"] == 4

@@ -57,7 +57,9 @@ def metrics(
     from ..metrics import CONTROL_INDICATORS, parcel_metrics
 
     with recording() as caught:
-        result = parcel_metrics(parcels, buildings, standard=standard, local_standard=local_standard)
+        result = parcel_metrics(
+            parcels, buildings, standard=standard, local_standard=local_standard, parks=parks
+        )
         indicators = None
         if parks is not None:
             indicators = park_indicators(parks, parcels, buildings=buildings, idle=idle)
