@@ -446,10 +446,13 @@ def parcel_metrics(
     park_frame = None if parks is None else prepare_layer(parks, "parks", layer="parks")
     classes, no_class = region_classes_of(data, region_classes, park_frame)
     rows = Rows(row_standard.to_numpy(dtype=object), scope, divisions, editions, classes)
-    thresholds, extra, tables, slot_notes = control_thresholds(data, rows=rows, local=local, rules=rules)
+    thresholds, extra, tables, slot_notes = control_thresholds(
+        data, rows=rows, local=local, rules=rules
+    )
     out["standard_edition"] = row_standard
     out["region_class"] = pd.Series(classes, index=data.index).where(classes > 0).astype("Int64")
-    reason = add_note(reason, scope & (no_edition != "").to_numpy(), "control indicators: " + no_edition)
+    no_edition_here = scope & (no_edition != "").to_numpy()
+    reason = add_note(reason, no_edition_here, "control indicators: " + no_edition)
     reason = add_note(reason, slot_notes != "", slot_notes)
     out["industry_code_2002"] = extra["industry_code_2002"]
     out["crosswalk_ambiguous"] = extra["crosswalk_ambiguous"]
@@ -469,19 +472,26 @@ def parcel_metrics(
         not_evaluated = add_note(not_evaluated, undecided, indicator)
         no_threshold = (low.isna() & high.isna()).to_numpy()
         no_threshold_for = _add_item(no_threshold_for, undecided & no_threshold & scope, indicator)
-        no_value_for = _add_item(no_value_for, undecided & ~no_threshold, indicator)
+        no_value = out[column].isna().to_numpy()
+        no_value_for = _add_item(no_value_for, undecided & ~no_threshold & no_value, indicator)
     no_code = scope & np.array([d is None for d in divisions]) & out["plot_ratio_min"].isna()
     reason = add_note(reason, no_code.to_numpy(), "plot_ratio: no industry_code for the minimum")
     depends = (
         q.storey_heights_unknown.to_numpy()
         & out["meets_plot_ratio"].isna().to_numpy()
         & out["plot_ratio"].notna().to_numpy()
+        & (out["plot_ratio_min"].notna() | out["plot_ratio_max"].notna()).to_numpy()
     )
     reason = add_note(
         reason, depends, "plot_ratio: the answer depends on storey heights (give storeys=)"
     )
-    no_class_yet = scope & (classes == 0) & out["investment_intensity_min"].isna().to_numpy()
-    reason = add_note(reason, no_class_yet & row_standard.notna().to_numpy(), "investment_intensity: " + no_class)
+    no_class_yet = (
+        scope
+        & (classes == 0)
+        & row_standard.notna().to_numpy()
+        & out["investment_intensity_min"].isna().to_numpy()
+    )
+    reason = add_note(reason, no_class_yet, "investment_intensity: " + no_class)
     out["investment_intensity_basis"] = extra["investment_intensity_basis"]
     reason = add_note(reason, no_value_for != "", "no value to judge: " + no_value_for)
     reason = add_note(reason, no_threshold_for != "", "no threshold: " + no_threshold_for)

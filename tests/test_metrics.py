@@ -637,3 +637,13 @@ def test_attributes_with_structures_yards_and_tall_storeys(tmp_path):
     path.write_text("所在县区,土地等别\n官渡区,7\n", encoding="utf-8")
     r = parcel_metrics(one_parcel(county="官渡区"), region_classes=path).iloc[0]
     assert r["region_class"] == 4
+
+
+def test_undecided_plot_ratio_names_the_storeys_not_a_missing_value():
+    b = one_building(3, 27.0, side=(0, 0, 60, 60))  # plot ratio 1.08 … 2.16 (see above)
+    r = parcel_metrics(one_parcel(contract_plot_ratio_min=1.5), b).iloc[0]
+    assert "no value to judge: plot_ratio" not in r["reason"]
+    # under the 2023 edition the slot is empty: the reason is the slot, not the storeys
+    r = parcel_metrics(one_parcel(grant_date=pd.Timestamp("2024-01-10")), b).iloc[0]
+    assert pd.isna(r["meets_plot_ratio"])
+    assert "empty slot" in r["reason"] and "storey heights (give" not in r["reason"]
