@@ -30,7 +30,7 @@ DEMO_SUMMARY = [
     "永久基本农田 16.19 亩，城镇开发边界外 20.40 亩",
     "闲置土地（截至 2026-11-01）：政府原因延迟 1 宗，可收回 1 宗，闲置 3 宗，疑似闲置 4 宗，"
     "临近闲置 2 宗；测算土地闲置费 1,616.52 万元；记录与影像不一致 1 宗",
-    "地块指标：99 宗中 89 宗按国家控制指标评价，容积率不达标 28 宗，建筑系数不达标 26 宗，"
+    "地块指标：99 宗中 67 宗按国家控制指标评价，容积率不达标 6 宗，建筑系数不达标 26 宗，"
     "行政办公比重超标 1 宗；园区综合容积率 1.05–1.58（全国平均 0.98）",
     "2025 年度园区考核：5 个园区，黄牌 3 个，建议摘牌 1 个（合格分 60 为示例值）；"
     "园区超过 1 个的县区：官渡区；园区外工业地块 0 宗；防护距离不足 16 宗；"
@@ -186,7 +186,7 @@ def test_metrics_step_cli_and_demo(demo, capsys, tmp_path, parcels, parks):
                           "--parks", SAMPLE, "--out", out)  # fmt: skip
     assert code == 0
     assert lines[:-1] == pipeline.metrics(parcels, buildings, parks=parks).summary
-    assert lines[1] == "  容积率：评价 89 宗，不达标 28 宗"
+    assert lines[1] == "  容积率：评价 67 宗，不达标 6 宗"
     assert lines[-1] == f"已写出：{out}"
     with pd.ExcelFile(out) as book:
         assert book.sheet_names == ["地块指标", "资料不足", "园区指标", "provenance"]
