@@ -31,7 +31,6 @@ code where the land use is unknown); contract bounds apply to any parcel that ha
 
 from __future__ import annotations
 
-import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import cache
@@ -45,6 +44,7 @@ from . import standards
 from .crs import align_crs, area_zones, m2_to_ha, m2_to_mu, measure_area, require_crs
 from .errors import InputError, SchemaError, describe_ids
 from .geometry import repair
+from .industry_codes import industry_codes, normalise_industry_code
 from .landuse import map_land_use
 from .provenance import provenance
 from .schema import prepare_layer
@@ -212,23 +212,16 @@ def ratio(numerator: pd.Series, denominator: pd.Series) -> pd.Series:
 
 
 def _industry_division(value: object) -> str | None:
-    """The two-digit division of an industry code: ``"C2611"`` → ``"26"``, 26.0 → ``"26"``."""
-    if value is None or value is pd.NA or (isinstance(value, float) and np.isnan(value)):
-        return None
-    if isinstance(value, float) and value.is_integer():
-        value = int(value)
-    digits = re.sub(r"^[A-Za-z]+", "", str(value).strip())
-    match = re.match(r"^(\d{2})", digits)
-    return match.group(1) if match else None
+    """The two-digit division of an industry code in any form: ``"C2611"`` → ``"26"``."""
+    code = normalise_industry_code(value)
+    return None if code is None else code[:2]
 
 
 def _divisions(frame: pd.DataFrame) -> list[str | None]:
     """The two-digit industry division of every row (None where unknown)."""
     if "industry_code" not in frame.columns:
         return [None] * len(frame)
-    codes, uniques = pd.factorize(frame["industry_code"].astype(object), use_na_sentinel=True)
-    found = np.array([_industry_division(u) for u in uniques] + [None], dtype=object)
-    return found[codes].tolist()
+    return industry_codes(frame["industry_code"], layer="parcels")["industry_division"].tolist()
 
 
 @cache
