@@ -35,7 +35,12 @@ from .landuse import map_land_use
 from .provenance import provenance
 from .schema import prepare_layer
 
-__all__ = ["parcels_outside_parks", "parks_per_county", "protective_distance_check"]
+__all__ = [
+    "OUTSIDE_PARK_FINDINGS",
+    "parcels_outside_parks",
+    "parks_per_county",
+    "protective_distance_check",
+]
 
 logger = logging.getLogger(__name__)
 
@@ -243,8 +248,8 @@ def _location(part, polygonal, unions, tolerance_m2: float):
     )
 
 
-_FINDINGS = ("outside", "partly_outside", "in_lower_level_park")
-"""Locations that break clause 十 for a new industrial project."""
+OUTSIDE_PARK_FINDINGS = ("outside", "partly_outside", "in_lower_level_park")
+"""The ``park_status`` values that break clause 十 (a new industrial project)."""
 
 
 def parcels_outside_parks(
@@ -395,13 +400,13 @@ def parcels_outside_parks(
     status = np.where(known, location, "unknown_use")
     status = np.where(known & ~is_industrial, "not_industrial", status)
     status = np.where(is_industrial & exempt.to_numpy(), "exempt", status)
-    finding = np.isin(status, _FINDINGS)
+    finding = np.isin(status, OUTSIDE_PARK_FINDINGS)
     status = np.where(finding & new.isna().to_numpy(), "date_unknown", status)
     status = np.where(finding & new.eq(False).fillna(False).to_numpy(), "existing", status)
     status = np.where(absent, "no_geometry", status)
     out["park_status"] = status
     out["legal_basis"] = np.where(
-        np.isin(status, _FINDINGS), f"{_ref('十')}：新上工业项目必须安排在当地市级及以上园区", ""
+        np.isin(status, OUTSIDE_PARK_FINDINGS), f"{_ref('十')}：新上工业项目必须安排在当地市级及以上园区", ""
     )
     if repaired.any():
         out["geometry_repaired"] = repaired

@@ -412,6 +412,7 @@ def test_cli_assess_with_enterprises_and_parks(tmp_path, capsys, parks, counties
         {
             "enterprise_id": ["e1", "e2"],
             "park_id": ["K1", "K1"],
+            "industry_code": ["C3670", "C3911"],  # shares count industrial enterprises only
             "output_wan_yuan": [90, 10],
             "in_leading_industry": ["是", "否"],
             "is_emerging": ["否", "是"],
