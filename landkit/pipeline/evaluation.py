@@ -206,7 +206,9 @@ def assessment(
             f"  目标对照（第五条）：主导产业集聚度超过 {lead_target:.0%}：{lead}/{len(shares)} 个园区；"
             f"新兴产业产值占比达到 {emerging_target:.0%}：{emerging}/{len(shares)} 个园区"
         )
-        digest.append(f"主导产业集聚度超过 {lead_target:.0%} 的园区 {lead}/{len(shares)} 个")
+        digest.append(
+            f"目标对照：主导产业集聚度超过 {lead_target:.0%} 的园区 {lead}/{len(shares)} 个"
+        )
     if parks is not None:
         summary.append(f"  {county_line}")
     summary += warning_lines(caught)
