@@ -341,7 +341,13 @@ def parcels_outside_parks(
     tolerance_m2 = float(used["outside_park_tolerance_m2"].value)
     exempt_codes = str(used["outside_park_exempt_industries"].value).split(";")
     policy_date = pd.Timestamp(used["policy_date"].value)
-    min_level = _level_ranks()[str(used["outside_park_min_level"].value).lower()]
+    min_level = _level_ranks().get(str(used["outside_park_min_level"].value).strip().lower())
+    if min_level is None:
+        msg = (
+            f"rules: outside_park_min_level {used['outside_park_min_level'].value!r} is no park "
+            f"level. Fix: use one of {', '.join(standards.table('park_levels')['level'])}."
+        )
+        raise InputError(msg)
 
     industrial = pd.Series(pd.NA, index=table.index, dtype="boolean")
     if "land_use" in table.columns:

@@ -232,6 +232,10 @@ def test_parcel_in_a_county_level_park_is_not_inside(zone):
     assert result.at[0, "outside_qualifying_park_m2"] == pytest.approx(40_000.0)
     city = parcels_outside_parks(plots, parks.assign(level=["省级", "市级", "国家级"]))
     assert city["park_status"].tolist()[:2] == ["inside", "inside"]
+    county = parcels_outside_parks(plots, parks, rules={"outside_park_min_level": "县级"})
+    assert county.at[0, "park_status"] == "inside"
+    with pytest.raises(lk.errors.InputError, match="outside_park_min_level"):
+        parcels_outside_parks(plots, parks, rules={"outside_park_min_level": "镇"})
 
 
 def test_outside_area_agrees_with_overlay(plots, zone):
