@@ -222,7 +222,8 @@ def _divisions(frame: pd.DataFrame) -> list[str | None]:
     """The two-digit industry division of every row (None where unknown)."""
     if "industry_code" not in frame.columns:
         return [None] * len(frame)
-    return industry_codes(frame["industry_code"], layer="parcels")["industry_division"].tolist()
+    codes = industry_codes(frame["industry_code"], layer="parcels", ids=frame.get("parcel_id"))
+    return codes["industry_division"].tolist()
 
 
 @cache
