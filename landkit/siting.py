@@ -4,14 +4,17 @@ Beside the annual assessment (:mod:`landkit.assess`), the Kunming policy on
 development zones (昆政办〔2019〕15号) sets where parks and industrial projects may be:
 
 * (十六) at most one park per county (:func:`parks_per_county`);
-* (十) new industrial projects inside a park, mining and energy projects excepted
-  (:func:`parcels_outside_parks`);
+* (十) new industrial projects (granted on or after the policy date) inside a park
+  of 市级 or above, mining and energy projects excepted (:func:`parcels_outside_parks`);
 * (十七) protective distances between hazardous industries and housing or public
   services (:func:`protective_distance_check`).
 
-The numbers come from the ``assessment`` table (the county limit, the outside-park
-tolerance and exemptions) and the ``protective_distances`` table of
-``landkit/standards/``, whose distances are ``example`` values.
+The numbers come from the ``assessment`` table (the county limit, the policy date,
+the minimum park level, the outside-park tolerance and exemptions), the
+``park_levels`` table and the ``protective_distances`` table of
+``landkit/standards/``, whose distances are ``example`` values. Industry codes are
+read in every written form (``C2614``, ``2614``, ``C26``, ``26``) through
+:mod:`landkit.industry_codes`.
 """
 
 from __future__ import annotations
