@@ -42,7 +42,7 @@ BOOLEAN_WORDS = {
 _FRACTIONS = frozenset(
     {"building_coefficient", "green_ratio", "admin_share", "building_density", "builtup_fraction"}
 )
-_LIST_FIELDS = frozenset({"violations", "not_evaluated"})
+_LIST_FIELDS = frozenset({"violations", "not_evaluated", "example_values", "lines", "lines_absent"})
 """Columns holding several codes separated by ``;``."""
 _COLUMN_FIELDS = frozenset({"not_evaluated"})
 """Columns whose codes are column names (named by :func:`label` without unit)."""
@@ -79,22 +79,47 @@ def _values() -> dict[str, dict[str, str]]:
 def label(column: str) -> str:
     """The Chinese display name of a column, with its unit; the column itself when unknown.
 
+    Two families of columns are named from the column they derive from: the
+    points an indicator scores (``points_<indicator>``) and a value per image
+    date (``<column>_YYYYMMDD``).
+
     Examples
     --------
     >>> label("area_mu"), label("parcel_id"), label("no_such_column")
     ('面积（亩）', '宗地编号', 'no_such_column')
+    >>> label("points_land_built_rate"), label("builtup_fraction_20250630")
+    ('土地建成率得分（分）', '建成比例（2025-06-30）')
     """
-    return _labels().get(column, column)
+    known = _labels().get(column)
+    if known is not None:
+        return known
+    base, _, day = column.rpartition("_")
+    if column.startswith("points_") and column[7:] in _names():
+        return f"{_names()[column[7:]]}得分（分）"
+    if base in _names() and len(day) == 8 and day.isdigit():
+        return f"{_labels()[base]}（{day[:4]}-{day[4:6]}-{day[6:]}）"
+    return column
 
 
 def is_fraction(column: str) -> bool:
     """Whether a column holds a fraction (0.24) that is shown as a percentage (24 %).
 
+    A threshold of a fraction (``green_ratio_max``, ``leading_share_target``)
+    is a fraction too, and so is a fraction per image date
+    (``builtup_fraction_20250630``); points scored (``points_…``) are not.
+
     Examples
     --------
     >>> is_fraction("green_ratio"), is_fraction("idle_land_rate"), is_fraction("plot_ratio")
     (True, True, False)
+    >>> is_fraction("leading_share_target"), is_fraction("points_idle_land_rate")
+    (True, False)
     """
+    if column.startswith("points_"):
+        return False
+    base, _, tail = column.rpartition("_")
+    if base and (tail in ("min", "max", "target") or (len(tail) == 8 and tail.isdigit())):
+        column = base
     return column in _FRACTIONS or column.endswith(("_rate", "_share", "_fraction"))
 
 
@@ -129,7 +154,7 @@ def value_labels(field: str) -> dict[str, str]:
 
     Examples
     --------
-    >>> value_labels("status")
+    >>> value_labels("three_line_status")
     {'compliant': '合规', 'violation': '三线违规', 'no_geometry': '无图形'}
     """
     return dict(_values().get(field, {}))
