@@ -164,7 +164,8 @@ def value_label(field: str, value: object) -> str:
     """The Chinese name of a value of a column, for display.
 
     Codes are looked up in ``value_labels.csv``; yes/no values read 是/否;
-    a list of codes (``violations``, ``not_evaluated``: codes separated by
+    a land-use code (``land_use``) reads as the code and its name in the
+    land-use classification (``standards/land_use_codes.csv``); a list of codes (``violations``, ``not_evaluated``: codes separated by
     ``;``) gives their names joined by ``、``. Any other value (a name, an id,
     free text) is returned as text.
 
@@ -178,6 +179,8 @@ def value_label(field: str, value: object) -> str:
     '容积率、绿地率'
     >>> value_label("meets_plot_ratio", False), value_label("name", "经开区")
     ('否', '经开区')
+    >>> value_label("land_use", "1001")
+    '1001 工业用地'
     """
     if isinstance(value, bool | np.bool_):
         return _values()["bool"][str(bool(value)).lower()]
@@ -185,7 +188,21 @@ def value_label(field: str, value: object) -> str:
     if field in _LIST_FIELDS:
         codes = [code.strip() for code in text.split(";") if code.strip()]
         return "、".join(_one(field, code) for code in codes)
+    if field == "land_use":
+        name = _land_use_names().get(text.strip().upper())
+        return f"{text.strip()} {name}" if name else text
     return _one(field, text)
+
+
+@cache
+def _land_use_names() -> dict[str, str]:
+    """Land-use names by code (the first scheme listing a code names it)."""
+    from . import standards
+
+    names: dict[str, str] = {}
+    for row in standards.load_table("land_use_codes").itertuples():
+        names.setdefault(str(row.code).upper(), str(row.name))
+    return names
 
 
 def _one(field: str, code: str) -> str:
@@ -213,7 +230,7 @@ def labelled(frame: pd.DataFrame) -> pd.DataFrame:
     out = frame.copy()
     for column in out.columns:
         values = out[column]
-        coded = str(column) in _values() or str(column) in _LIST_FIELDS
+        coded = str(column) in _values() or str(column) in (*_LIST_FIELDS, "land_use")
         if coded or values.dtype == bool or str(values.dtype) == "boolean":
             named = values.astype(object).map(
                 lambda v, c=str(column): value_label(c, v), na_action="ignore"

@@ -28,7 +28,6 @@ import datetime as dt
 import math
 import unicodedata
 from collections.abc import Iterable, Mapping
-from functools import cache
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
@@ -86,25 +85,6 @@ def cell_format(column: str, value: object) -> str | None:
     return "#,##0.00"
 
 
-@cache
-def _land_use_names() -> dict[str, str]:
-    from . import standards
-
-    table = standards.load_table("land_use_codes")
-    names: dict[str, str] = {}
-    for row in table.itertuples():
-        names.setdefault(str(row.code).upper(), str(row.name))
-    return names
-
-
-def _text(column: str, value: object) -> str:
-    if column == "land_use":
-        code = str(value).strip()
-        name = _land_use_names().get(code.upper())
-        return f"{code} {name}" if name else code
-    return value_label(column, value)
-
-
 def _value(column: str, value: object) -> object:
     """What an Excel cell holds for a value: a number, a date, text or None."""
     if value is None or value is pd.NA or value is pd.NaT:
@@ -125,7 +105,7 @@ def _value(column: str, value: object) -> object:
         if _is_year(column) and float(value).is_integer():
             return int(value)
         return float(value)
-    text = _text(column, value)
+    text = value_label(column, value)
     return text if text else None
 
 

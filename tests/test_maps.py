@@ -162,8 +162,49 @@ def test_popup_values_in_chinese_with_units(layers):
     assert second["突破的控制线"] is None  # empty text is left out
     assert second["压占生态保护红线面积（m²）"] is None  # so is no overlap
     idle = dict(zip(fields, data["features"][5][2], strict=True))
-    assert idle["闲置状态"] == "闲置"
+    assert idle["闲置判定"] == "闲置"
     assert idle["土地闲置费（万元）"] == "12.50"
+    assert first["三线状态"] == "三线违规" and "状态" not in fields
+
+
+def test_popups_name_parks_land_uses_and_yes_no(layers):
+    parcels, park, _ = layers
+    parcels = parcels.assign(
+        park_id="K1", land_use="1001", meets_plot_ratio=[True, False] * 25
+    )
+    park = park.assign(park_id="K1", name="甲园区")
+    data = payloads(make_map(parks=park, parcels=parcels, basemap=None))[-1]
+    first = dict(zip(data["fields"], data["features"][0][2], strict=True))
+    assert first["园区编号"] == "K1" and first["园区名称"] == "甲园区"
+    assert first["用地类型"] == "1001 工业用地"
+    assert first["容积率达标"] == "是"
+    values = {v for f in data["features"] for v in f[2] if isinstance(v, str)}
+    assert not {v for v in values if re.fullmatch(r"[a-z_]+|true|false|True|False", v)}
+
+
+def test_only_maps_the_chosen_findings_and_opens_on_them(layers):
+    parcels, park, _ = layers
+    fmap = make_map(parks=park, parcels=parcels, basemap=None, only="idle")
+    html = fmap.get_root().render()
+    data = payloads(fmap)[-1]
+    styles = [style.get("fillColor", style["color"]) for style in data["styles"]]
+    idle_like = parcels["idle_status"].isin(
+        ["recoverable", "idle", "suspected_idle", "at_risk", "government_delay"]
+    ) & ~parcels["status"].eq("violation")
+    assert len(data["features"]) == int(idle_like.sum())  # the rest is faded bulk
+    assert sum(len(b[1]) for b in data["bulk"]) == len(parcels) - int(idle_like.sum())
+    assert {b[0] for b in data["bulk"]} == {styles.index("#e0e0e0")}
+    legend = json.loads(re.search(r'landkitLegend\("图例", (\[.*\]), map_', html).group(1))
+    texts = [item[0] for item in legend]
+    assert "三线违规" not in texts and "其他宗地（不在本图专题内）" in texts
+    assert any("浅色宗地" in text for text in texts)
+    chosen = parcels[idle_like.to_numpy()].to_crs(4326).total_bounds
+    fitted = re.findall(r"fitBounds\(\s*(\[\[[-\d.,\s\[\]]+\]\])", html)[-1]  # Leaflet's own first
+    bounds = json.loads(fitted)
+    assert bounds == [[chosen[1], chosen[0]], [chosen[3], chosen[2]]]
+    assert "土地核查图（" in html
+    with pytest.raises(InputError, match="unknown category"):
+        make_map(parcels=parcels, basemap=None, only="nonsense")
 
 
 def test_attribute_values_never_become_markup(layers):
@@ -242,16 +283,23 @@ def test_basemaps(layers, monkeypatch):
     assert "tk=envkey" in imagery
 
 
-def test_local_leaflet_replaces_every_cdn_link(layers, tmp_path):
+def test_leaflet_is_inlined_and_nothing_comes_from_a_cdn(layers, tmp_path):
+    from importlib import resources
+
     parcels, park, lines = layers
-    for name in ("leaflet.js", "leaflet.css"):
-        (tmp_path / name).write_text("")
-    html = make_map(parks=park, parcels=parcels, lines=lines, basemap=None, leaflet=tmp_path)
-    html = html.get_root().render()
-    links = re.findall(r'(?:src|href)="([^"]+)"', html)
-    assert sorted(links) == sorted(
-        [(tmp_path / "leaflet.js").as_uri(), (tmp_path / "leaflet.css").as_uri()]
-    )
+    folder = resources.files("landkit.maps") / "leaflet"
+    script = (folder / "leaflet.js").read_text(encoding="utf-8")
+    assert "Leaflet 1.9.4" in script[:200]
+    assert "BSD 2-Clause" in (folder / "LICENSE").read_text(encoding="utf-8")
+    html = make_map(parks=park, parcels=parcels, lines=lines).get_root().render()
+    assert re.findall(r'<(?:script|link)[^>]*(?:src|href)="([^"]+)"', html) == []
+    assert html.count(script) == 1 and "url(images/" not in html
+    assert "data:image/png;base64," in html
+    assert not re.search(r"jquery|bootstrap|font-?awesome|cdn\.|unpkg", html, re.I)
+    (tmp_path / "leaflet.js").write_text("var mine = 1;")
+    (tmp_path / "leaflet.css").write_text(".mine{}")
+    html = make_map(parcels=parcels, basemap=None, leaflet=tmp_path).get_root().render()
+    assert "var mine = 1;" in html and ".mine{}" in html and "file:" not in html
     served = make_map(parcels=parcels, basemap=None, leaflet="https://gis.example/leaflet/")
     links = re.findall(r'(?:src|href)="([^"]+)"', served.get_root().render())
     assert sorted(links) == ["https://gis.example/leaflet/leaflet.css",
