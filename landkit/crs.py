@@ -43,6 +43,7 @@ from .errors import CRSError, InputError
 
 __all__ = [
     "CGCS2000",
+    "DATUM_NAMES_ZH",
     "GK_DATUMS",
     "GK_ZONES",
     "SQM_PER_HA",
@@ -53,6 +54,7 @@ __all__ = [
     "area_zones",
     "bd09_to_gcj02",
     "bd09_to_wgs84",
+    "crs_note",
     "declare_crs",
     "from_bd09",
     "from_gcj02",
@@ -268,6 +270,35 @@ def gk_zone(crs: pyproj.CRS | str | int) -> GKZone | None:
         if 0 <= code - first < len(zones):
             return GKZone(datum, width, zones[code - first], prefix)
     return None
+
+
+DATUM_NAMES_ZH = {
+    "CGCS2000": "2000国家大地坐标系",
+    "Xian 1980": "1980西安坐标系",
+    "Beijing 1954": "1954北京坐标系",
+}
+"""The Chinese name of each Gauss-Krüger datum, as documents write it."""
+
+
+def crs_note(crs: pyproj.CRS | str | int) -> str:
+    """The coordinate system in Chinese, as map sheets and tables state it.
+
+    Examples
+    --------
+    >>> crs_note("EPSG:4543")
+    '2000国家大地坐标系，高斯-克吕格投影，3度带，中央子午线102°E，带号34（Y坐标前加带号）'
+    >>> crs_note("EPSG:4326")
+    'WGS 84'
+    """
+    crs = pyproj.CRS.from_user_input(crs)
+    zone = gk_zone(crs)
+    if zone is None:
+        return crs.name
+    prefix = "Y坐标含带号" if zone.prefix else "Y坐标前加带号"
+    return (
+        f"{DATUM_NAMES_ZH[zone.datum]}，高斯-克吕格投影，{zone.width}度带，"
+        f"中央子午线{zone.meridian}°E，带号{zone.zone}（{prefix}）"
+    )
 
 
 def gk_zone_crs(

@@ -14,6 +14,8 @@ import geopandas as gpd
 import numpy as np
 import shapely
 
+from .errors import GeometryRepairedWarning
+
 __all__ = ["polygonal_part", "repair"]
 
 
@@ -58,6 +60,7 @@ def repair(
     warnings.warn(
         f"{layer}: repaired {int(invalid.sum())} invalid geometr"
         f"{'y' if invalid.sum() == 1 else 'ies'} (make_valid, polygonal part kept)",
+        GeometryRepairedWarning,
         stacklevel=2,
     )
     return gpd.GeoSeries(fixed, index=series.index, crs=series.crs, name=series.name), invalid

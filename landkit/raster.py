@@ -53,7 +53,7 @@ from affine import Affine
 
 from .crs import require_crs
 from .distributed import Engine, run_partitioned, wanted
-from .errors import CRSError, InputError, describe_ids
+from .errors import CRSError, DataWarning, InputError, describe_ids
 from .provenance import provenance
 
 __all__ = ["STATS", "builtup_fraction", "guess_builtup_scale", "zonal_stats"]
@@ -331,7 +331,7 @@ def _warn_if_disjoint(src, geoms: np.ndarray, acc: _Accumulator, raster) -> None
             f"{src.crs.to_string()}; features {shapely.total_bounds(geoms[present])} after "
             f"reprojection). Check that both CRSs are declared correctly."
         )
-        warnings.warn(msg, stacklevel=3)
+        warnings.warn(msg, DataWarning, stacklevel=3)
 
 
 # --------------------------------------------------------------- windows

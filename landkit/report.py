@@ -29,19 +29,11 @@ import pandas as pd
 from .constraints import LINE_KEYS, line_columns
 from .errors import InputError
 from .idle import FLAGGED
-from .labels import as_boolean, value_labels
+from .labels import as_boolean
 from .provenance import KEY as PROVENANCE_KEY
 from .workbook import write_workbook
 
 __all__ = ["write_report"]
-
-STATUS_LABELS = {
-    **value_labels("status"), **value_labels("idle_status"), **value_labels("map_category")
-}  # fmt: skip
-"""Chinese names of status codes; read them with :func:`landkit.labels.value_label`."""
-
-FLAGGED_IDLE = FLAGGED
-"""The flagged ``idle_status`` values; the one definition is :data:`landkit.idle.FLAGGED`."""
 
 _FIRST = ("park_id", "parcel_id", "name")
 _THREE_LINE_KEY = (

@@ -28,7 +28,7 @@ import numpy as np
 import pandas as pd
 import shapely
 
-from .errors import SchemaError, describe_ids
+from .errors import GeometryRepairedWarning, SchemaError, describe_ids
 from .geometry import repair
 from .labels import BOOLEAN_WORDS, label
 
@@ -558,6 +558,7 @@ def _validate_geometry(out, kind: str, *, strict: bool, problems: _Problems):
             out = out.set_geometry(fixed)
             warnings.warn(
                 f"{problems.layer}: repaired {len(ids)} invalid geometries (ids {describe_ids(ids)})",
+                GeometryRepairedWarning,
                 stacklevel=3,
             )
     return out

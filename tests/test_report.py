@@ -12,7 +12,7 @@ import pytest
 import workbooks
 
 import landkit as lk
-from landkit.errors import InputError
+from landkit.errors import GeometryRepairedWarning, InputError
 from landkit.idle import FLAGGED
 from landkit.report import write_report
 
@@ -140,10 +140,10 @@ def test_cells_are_typed(results, tmp_path):
 def test_codes_are_shown_by_their_chinese_names(tmp_path):
     sample = lk.sample_data_path()
     parcels = lk.read_layer(sample, "parcels")
-    with pytest.warns(UserWarning, match="repaired"):
+    with pytest.warns(GeometryRepairedWarning, match="repaired"):
         three_lines = lk.check_three_lines(parcels, sample)
     idle = lk.detect_idle(parcels, as_of="2026-11-01")
-    with pytest.warns(UserWarning, match="repaired"):
+    with pytest.warns(GeometryRepairedWarning, match="repaired"):
         metrics = lk.parcel_metrics(parcels, lk.read_layer(sample, "buildings"))
     parks = lk.read_layer(sample, "parks")
     path = write_report(

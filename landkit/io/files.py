@@ -32,7 +32,7 @@ import pandas as pd
 import pyogrio
 
 from ..crs import declare_crs
-from ..errors import InputError
+from ..errors import InputError, OutputWarning
 from ..provenance import KEY as PROVENANCE_KEY
 from ..provenance import provenance_frame
 from ..schema import prepare_layer
@@ -378,6 +378,7 @@ def write_file_layer(gdf: gpd.GeoDataFrame, target, layer: str | None = None) ->
             warnings.warn(
                 f"{target.name}: Shapefile field names hold at most 10 bytes: {renamed}. "
                 f"Write a GeoPackage to keep the names.",
+                OutputWarning,
                 stacklevel=3,  # the caller of landkit.io.write_layer
             )
         target.parent.mkdir(parents=True, exist_ok=True)

@@ -17,10 +17,6 @@ import math
 from collections.abc import Sequence
 from zoneinfo import ZoneInfo
 
-import pyproj
-
-from .. import crs as lkcrs
-
 PAPERS = {"A4": (210.0, 297.0), "A3": (297.0, 420.0)}
 """Paper sizes in millimetres, portrait (width, height)."""
 
@@ -35,11 +31,6 @@ A3_FROM = 20_000
 
 _MARGIN, _TITLE, _PANEL, _GAP, _TICKS = 10.0, 16.0, 62.0, 5.0, 12.0
 _MM = 1 / 25.4
-_DATUMS = {
-    "CGCS2000": "2000国家大地坐标系",
-    "Xian 1980": "1980西安坐标系",
-    "Beijing 1954": "1954年北京坐标系",
-}
 
 
 @dataclasses.dataclass(frozen=True)
@@ -136,26 +127,6 @@ def plan_sheet(
 def _size(paper: str, landscape: bool) -> tuple[float, float]:
     width, height = PAPERS[paper]
     return (height, width) if landscape else (width, height)
-
-
-def crs_note(crs: pyproj.CRS) -> str:
-    """The coordinate system in Chinese, as a map's margin names it.
-
-    Examples
-    --------
-    >>> crs_note(pyproj.CRS.from_epsg(4543))
-    '2000国家大地坐标系，高斯-克吕格投影，3°分带，中央经线 102°E（EPSG:4543）'
-    """
-    zone = lkcrs.gk_zone(crs)
-    code = crs.to_epsg()
-    if zone is None:
-        return f"坐标系：{crs.name}" + (f"（EPSG:{code}）" if code else "")
-    datum = _DATUMS.get(zone.datum, zone.datum)
-    prefix = "，横坐标带带号" if zone.prefix else ""
-    return (
-        f"{datum}，高斯-克吕格投影，{zone.width}°分带，中央经线 {zone.meridian}°E"
-        f"{prefix}（EPSG:{code}）"
-    )
 
 
 def nice_bar(scale: int, longest_mm: float = 45.0) -> float:

@@ -17,7 +17,7 @@ import geopandas as gpd
 import shapely
 
 from .. import crs as lkcrs
-from ..errors import InputError
+from ..errors import InputError, OutputWarning
 from ..io import atomic_path, read_lines
 from ..labels import label, value_label
 from .categories import (
@@ -50,6 +50,20 @@ _CJK_FILES = (
 )
 
 
+def font_families() -> list[str]:
+    """The font list for a figure: a CJK font first, and one warning when there is none."""
+    family = cjk_font()
+    if family is None:
+        warnings.warn(
+            "no font with Chinese glyphs found; Chinese text will render as boxes. "
+            "Fix: install fonts-noto-cjk (apt) or a font package that ships Noto Sans CJK.",
+            OutputWarning,
+            stacklevel=3,
+        )
+        return ["DejaVu Sans"]
+    return [family, "DejaVu Sans"]
+
+
 def cjk_font() -> str | None:
     """The family name of an installed font with Chinese glyphs, or None.
 
@@ -67,18 +81,6 @@ def cjk_font() -> str | None:
             font_manager.fontManager.addfont(path)
             return font_manager.FontProperties(fname=path).get_name()
     return None
-
-
-def _cjk_or_warn() -> str | None:
-    """The CJK font family; without one, one warning (not one per missing glyph)."""
-    family = cjk_font()
-    if family is None:
-        warnings.warn(
-            "no font with Chinese glyphs found; Chinese text will render as boxes. "
-            "Fix: install fonts-noto-cjk (apt) or another Noto Sans CJK / WenQuanYi font.",
-            stacklevel=3,
-        )
-    return family
 
 
 def _visible(geoms, window: tuple[float, ...], *, outline: bool) -> bool:
@@ -290,10 +292,9 @@ def static_map(
     if title is None:
         names = parks["name"].dropna().astype(str).tolist() if "name" in parks.columns else []
         title = f"{'、'.join(names[:2]) or '园区'} 土地利用与三线管控图"
-    family = _cjk_or_warn()
-    fonts = [family, "DejaVu Sans"] if family else ["DejaVu Sans"]
+    fonts = font_families()
     with rc_context({"font.family": fonts, "axes.unicode_minus": False}), warnings.catch_warnings():
-        if family is None:  # one warning above is enough
+        if len(fonts) == 1:  # no CJK font: font_families warned once, not once per glyph
             warnings.filterwarnings("ignore", message="Glyph .* missing from")
         fig, ax, panel = layout.figure(sheet, dpi)
         handles = _draw_lines(ax, lines, plane, window) if lines is not None else []
@@ -316,7 +317,7 @@ def static_map(
         layout.info_block(
             panel,
             [
-                f"坐标系：{layout.crs_note(plane)}",
+                f"坐标系：{lkcrs.crs_note(plane)}（EPSG:{plane.to_epsg()}）",
                 f"制图单位：{organisation or '＿＿＿＿＿＿'}",
                 f"制图日期：{date or layout.today_in_china().isoformat()}",
                 f"数据来源：{source or _source_text(parks, parcels)}",
