@@ -17,7 +17,7 @@ import shapely
 import landkit as lk
 from landkit import maps
 from landkit.errors import CRSError, InputError, OutputWarning
-from landkit.maps import combine_results, make_map, parcel_category, static, static_map
+from landkit.maps import combine_results, layout, make_map, parcel_category, static, static_map
 
 CALL = re.compile(r"landkitLayer\((\{.*\}), (map_[0-9a-f]+)\);")
 
@@ -399,21 +399,69 @@ def test_static_map_png(layers, tmp_path):
     assert len(colours) > 50
     red = np.array([0xD7, 0x19, 0x1C])
     assert (np.abs(image.astype(int) - red).sum(axis=-1) < 60).any()  # violation parcels drawn
-    ax = fig.axes[0]
+    ax, panel = fig.axes
     assert ax.get_title() == "测试园区 土地利用与三线管控图"
-    legend = [t.get_text() for t in ax.get_legend().get_texts()]
-    assert legend[:2] == ["生态保护红线", "城镇开发边界"]
-    assert {"三线违规", "闲置", "合规", "园区边界"} <= set(legend)
-    assert any(t.get_text() == "北" for t in ax.texts)
-    assert any(t.get_text().endswith(" m") for t in ax.texts)  # scale bar
+    legend = [t.get_text() for t in panel.get_legend().get_texts()]
+    assert legend[:2] == ["生态保护红线", "三线违规"]
+    assert {"闲置", "合规", "园区边界"} <= set(legend)
+    assert "城镇开发边界" not in legend  # it encloses the whole sheet: no edge of it is drawn
+    texts = [t.get_text() for t in panel.texts]
+    assert "北" in texts and "米" in texts  # north arrow and metric scale bar, beside the map
+    assert not [t for t in ax.texts if t.get_text() == "北"]  # nothing of the panel on the data
+    scale = next(t for t in texts if t.startswith("比例尺 1:"))
+    denominator = int(scale.removeprefix("比例尺 1:").replace(" ", ""))
+    assert denominator in layout.SCALES
+    frame_mm = ax.get_position().width * fig.get_size_inches()[0] * 25.4
+    xmin, xmax = ax.get_xlim()
+    assert (xmax - xmin) * 1000 / frame_mm == pytest.approx(denominator, rel=1e-6)  # true 1:N
+    paper = sorted(round(mm) for mm in fig.get_size_inches() * 25.4)
+    assert paper in ([210, 297], [297, 420])
+    notes = " ".join(texts)
+    assert "2000国家大地坐标系" in notes and "EPSG:4543" in notes
+    assert "制图单位" in notes and "制图日期" in notes and "数据来源" in notes
     grid = ax.get_xgridlines() + ax.get_ygridlines()
     assert len(grid) >= 6 and all(line.get_visible() for line in grid)
+    labels = {t.get_text() for t in ax.texts}
+    assert labels and labels <= set(parcels["parcel_id"])  # parcel ids where they fit
+
+
+def test_violations_and_the_red_line_have_distinct_symbols(layers):
+    parcels, park, lines = layers
+    fig = static_map(park, parcels=parcels, lines=lines)
+    handles = {h.get_label(): h for h in fig.axes[1].get_legend().legend_handles}
+    redline, violation = handles["生态保护红线"], handles["三线违规"]
+    assert redline.get_hatch() and violation.get_hatch()
+    assert redline.get_hatch() != violation.get_hatch()
+    assert redline.get_facecolor()[3] == 0  # the red line is an outline, never a red fill
+    assert violation.get_facecolor()[3] > 0
+
+
+def test_only_what_is_drawn_is_in_the_legend(layers):
+    parcels, park, lines = layers
+    compliant = parcels.assign(status="compliant", idle_status="active")
+    far = {"urban_boundary": lines["urban_boundary"].translate(50_000)}
+    fig = static_map(park, parcels=compliant, lines=far)
+    legend = [t.get_text() for t in fig.axes[1].get_legend().get_texts()]
+    assert legend == ["合规", "园区边界"]
+
+
+@pytest.mark.parametrize(
+    ("size", "landscape", "paper"),
+    [((3000, 1000), True, "A4"), ((1000, 1600), False, "A4"), ((40_000, 30_000), True, "A3")],
+)
+def test_paper_and_orientation_follow_the_park(size, landscape, paper):
+    sheet = layout.plan_sheet((0, 0, *size))
+    assert (sheet.landscape, sheet.paper) == (landscape, paper)
+    xmin, ymin, xmax, ymax = sheet.extent
+    assert xmin < 0 and ymin < 0 and xmax > size[0] and ymax > size[1]  # the park fits
+    with pytest.raises(ValueError, match="paper"):
+        layout.plan_sheet((0, 0, 1, 1), paper="Letter")
 
 
 def test_scale_bar_length_is_round():
-    assert static._nice_length(1234) == 200
-    assert static._nice_length(9000) == 1000
-    assert static._nice_length(26000) == 5000
+    assert layout.nice_bar(5000) == 200
+    assert layout.nice_bar(25_000) == 1000
+    assert layout.nice_bar(2000, longest_mm=45) == 80
 
 
 def _render_text(text: str, family: str) -> np.ndarray:

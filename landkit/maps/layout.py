@@ -246,7 +246,7 @@ def info_block(panel, lines: Sequence[str]) -> None:
     """The map's notes (coordinate system, 制图单位, 制图日期, 数据来源) at the panel's foot."""
     from matplotlib.patches import Rectangle
 
-    wrapped = [part for line in lines for part in _wrap(line, 54)]
+    wrapped = [part for line in lines for part in _wrap(line, 50)]
     height = 3 + 3.6 * len(wrapped)
     panel.add_patch(Rectangle((0, 0), _PANEL, height, facecolor="white", edgecolor="#666666",
                               linewidth=0.5, clip_on=False))  # fmt: skip
