@@ -461,7 +461,7 @@ def test_paper_and_orientation_follow_the_park(size, landscape, paper):
 def test_scale_bar_length_is_round():
     assert layout.nice_bar(5000) == 200
     assert layout.nice_bar(25_000) == 1000
-    assert layout.nice_bar(2000, longest_mm=45) == 80
+    assert layout.nice_bar(2000, longest_mm=45) == 50
 
 
 def _render_text(text: str, family: str) -> np.ndarray:

@@ -255,17 +255,27 @@ def info_block(panel, lines: Sequence[str]) -> None:
 
 
 def _wrap(text: str, width: int) -> list[str]:
-    """Lines of at most ``width`` display columns (a Chinese character takes two)."""
+    """Lines of at most ``width`` display columns (a Chinese character takes two).
+
+    Lines break after a Chinese comma or before an opening bracket, within a
+    run of text only when it is longer than a line.
+    """
+    import re
     import unicodedata
 
-    lines, line, used = [], "", 0
-    for char in text:
-        size = 2 if unicodedata.east_asian_width(char) in "WF" else 1
-        if used + size > width and line:
+    def size(part: str) -> int:
+        return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in part)
+
+    lines, line = [], ""
+    for part in re.findall(r"[^，（]*，|（[^）]*）|[^，（]+", text):
+        while size(line + part) > width and line.strip():
             lines.append(line)
-            line, used = "  ", 2
-        line += char
-        used += size
+            line = "  "
+        while size(line + part) > width:  # a run longer than a line
+            cut = max(i for i in range(1, len(part) + 1) if size(line + part[:i]) <= width)
+            lines.append(line + part[:cut])
+            line, part = "  ", part[cut:]
+        line += part
     return [*lines, line]
 
 
