@@ -186,6 +186,7 @@ def idle(
     builtup_scale: str | None = None,
     previous=None,
     html_map: bool = False,
+    parks=None,
 ) -> StepResult:
     """Idle-land findings as of a date, optionally compared with an earlier run.
 
@@ -200,7 +201,10 @@ def idle(
     previous : str or Path, optional
         An earlier ``idle.gpkg``: adds ``previous_status`` and ``newly_flagged``.
     html_map : bool
-        Also make the map ``idle.html``.
+        Also make the map ``idle.html``: it opens on the idle-land findings
+        (``only="idle"``), the other parcels faded.
+    parks : GeoDataFrame, optional
+        Parks outlined on the map.
 
     Returns
     -------
@@ -244,7 +248,7 @@ def idle(
     if html_map:
         from ..maps import make_map
 
-        figures["idle.html"] = make_map(parcels=result)
+        figures["idle.html"] = make_map(parks=parks, parcels=result, only="idle")
     return StepResult(
         tables={"idle": result},
         summary=summary,

@@ -144,6 +144,7 @@ def make_maps(
     basemap: str | None = "osm",
     tianditu_key: str | None = None,
     leaflet=None,
+    only=None,
     print_map: bool = False,
     park_id: str | None = None,
     most_findings: bool = False,
@@ -156,7 +157,7 @@ def make_maps(
         Parcels, or a result of the three-line check.
     results : sequence of DataFrame
         Further results (three lines, idle, metrics) joined on ``parcel_id``.
-    parks, lines, basemap, tianditu_key, leaflet
+    parks, lines, basemap, tianditu_key, leaflet, only
         As :func:`landkit.make_map` takes them.
     print_map : bool
         Also make a print map (needs ``parks``).
@@ -190,6 +191,7 @@ def make_maps(
         basemap=basemap,
         tianditu_key=tianditu_key,
         leaflet=leaflet,
+        only=only,
     )
     figures: dict[str, object] = {"map.html": fmap}
     category = parcel_category(parcels)
