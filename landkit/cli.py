@@ -256,18 +256,21 @@ def _cmd_metrics(args) -> int:
 
     what = "the result must be a GeoPackage (.gpkg) or .xlsx"
     _need_suffix(args.out, (".gpkg", ".xlsx"), what)
+    parks = _optional(read_layer, args.parks, kind="parks")
+    parcels = _read(args.parcels, args, "parcels")
     step = pipeline.metrics(
-        _read(args.parcels, args, "parcels"),
+        parcels,
         _optional(read_layer, args.buildings, kind="buildings"),
         standard=args.standard,
         local_standard=_optional(read_table, args.local_standard),
-        parks=_optional(read_layer, args.parks, kind="parks"),
+        parks=parks,
     )
     if args.out.lower().endswith(".gpkg"):
         write_layers(step.tables, args.out)
     else:
         sheets = {_METRIC_SHEETS[name]: frame for name, frame in step.tables.items()}
-        write_workbook(sheets, args.out, title=f"地块控制指标（{args.standard}）")
+        names = [parcels] if parks is None else [parcels, parks]
+        write_workbook(sheets, args.out, title=f"地块控制指标（{args.standard}）", names=names)
     return _done(step, args, args.out)
 
 

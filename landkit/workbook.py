@@ -242,8 +242,8 @@ def _write_sheet(book, name: str, table: pd.DataFrame, heading: tuple[str, str])
     for position, width in enumerate(widths, start=1):
         sheet.column_dimensions[get_column_letter(position)].width = max(8, min(_MAX_WIDTH, width + 2))
     sheet.row_dimensions[HEADER_ROW].height = 32
-    ids = [c for c in ("park_id", "park_name", "parcel_id", "parcel_name") if c in columns]
-    frozen = len(ids) if ids and columns[: len(ids)] == ids else 0
+    ids = {"park_id", "park_name", "parcel_id", "parcel_name"}
+    frozen = next((i for i, column in enumerate(columns) if column not in ids), len(columns))
     sheet.freeze_panes = sheet.cell(HEADER_ROW + 1, frozen + 1).coordinate
     if columns:
         last = get_column_letter(len(columns))

@@ -543,6 +543,15 @@ def test_cli_map_writes_html_and_png(layers, tmp_path, capsys):
     data = [json.loads(m.group(1)) for m in CALL.finditer(html)]
     assert len(data) == 4 and len(data[-1]["features"]) == 50
     assert png.read_bytes()[:4] == b"\x89PNG"
+    only = tmp_path / "idle.html"
+    argv = ["map", str(source), "--layer", "parcels", "--with", str(idle), "--basemap", "none",
+            "--only", "idle", "--out", str(only)]  # fmt: skip
+    assert main(argv) == 0
+    data = [json.loads(m.group(1)) for m in CALL.finditer(only.read_text(encoding="utf-8"))]
+    idle_land = parcels["idle_status"].isin(maps.interactive.ONLY_GROUPS["idle"])
+    expected = int((idle_land & ~parcels["status"].eq("violation")).sum())
+    assert len(data[-1]["features"]) == expected > 0  # the idle-land findings; the rest faded
+    assert main([*argv[:-3], "--only", "nonsense", "--out", str(tmp_path / "x.html")]) == 2
 
 
 @pytest.mark.parametrize(
