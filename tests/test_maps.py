@@ -551,7 +551,7 @@ def test_cli_map_writes_html_and_png(layers, tmp_path, capsys):
     idle_land = parcels["idle_status"].isin(maps.interactive.ONLY_GROUPS["idle"])
     expected = int((idle_land & ~parcels["status"].eq("violation")).sum())
     assert len(data[-1]["features"]) == expected > 0  # the idle-land findings; the rest faded
-    assert main([*argv[:-3], "--only", "nonsense", "--out", str(tmp_path / "x.html")]) == 2
+    assert main([*argv[:-4], "--only", "nonsense", "--out", str(tmp_path / "x.html")]) == 2
 
 
 @pytest.mark.parametrize(
