@@ -492,11 +492,14 @@ def test_chinese_title_renders_as_glyphs_not_boxes(layers):
     assert all(font.get_char_index(ord(char)) for char in title if not char.isspace())
 
 
-def test_no_cjk_font_warns(layers, monkeypatch):
-    _, park, _ = layers
+def test_no_cjk_font_warns_once_not_per_glyph(layers, monkeypatch, tmp_path):
+    parcels, park, lines = layers
     monkeypatch.setattr(static, "cjk_font", lambda: None)
-    with pytest.warns(OutputWarning, match="Chinese glyphs"):
-        static_map(park)
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        static_map(park, parcels=parcels, lines=lines, path=tmp_path / "boxes.png", dpi=50)
+    assert [str(w.message)[:40] for w in caught] == ["no font with Chinese glyphs found; Chine"]
+    assert caught[0].category is OutputWarning
 
 
 def test_static_map_draws_gcj02_layers_in_place(layers):
