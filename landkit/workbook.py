@@ -48,7 +48,6 @@ HEADER_ROW = 3
 """The row of the column headers; rows 1 and 2 hold the title and the dates."""
 
 _NAME_COLUMNS = {"park_id": "park_name", "parcel_id": "parcel_name"}
-_HIDDEN = frozenset({"geometry", "approval_date_precision"})
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 _MAX_WIDTH = 48
 
@@ -163,11 +162,12 @@ def _with_names(table: pd.DataFrame, lookups: Mapping[str, dict]) -> pd.DataFram
 
 
 def _plain(frame: pd.DataFrame) -> pd.DataFrame:
-    """A DataFrame without geometry and hidden columns, a named index made a column."""
+    """A DataFrame without geometry, a named index made a column."""
     table = pd.DataFrame(frame)
     if table.index.name is not None and table.index.name not in table.columns:
         table = table.reset_index()
-    table = table.drop(columns=[col for col in table.columns if str(col) in _HIDDEN])
+    geometry = {"geometry", getattr(frame, "_geometry_column_name", None)}
+    table = table.drop(columns=[col for col in table.columns if col in geometry])
     table.columns = [str(col) for col in table.columns]
     return table.reset_index(drop=True)
 
