@@ -202,7 +202,7 @@ def test_only_maps_the_chosen_findings_and_opens_on_them(layers):
     fitted = re.findall(r"fitBounds\(\s*(\[\[[-\d.,\s\[\]]+\]\])", html)[-1]  # Leaflet's own first
     bounds = json.loads(fitted)
     assert bounds == [[chosen[1], chosen[0]], [chosen[3], chosen[2]]]
-    assert "土地核查图（" in html
+    assert "测试园区闲置土地分布图" in html
     with pytest.raises(InputError, match="unknown category"):
         make_map(parcels=parcels, basemap=None, only="nonsense")
 

@@ -91,6 +91,7 @@ ONLY_GROUPS = {
     "findings": FLAGGED_CATEGORIES,
 }
 """Names ``only=`` accepts besides the categories: every idle-land finding, every finding."""
+_ONLY_TITLES = {"idle": "闲置土地", "findings": "问题宗地"}
 _FADED_STYLE = {"color": "#9e9e9e", "weight": 0.5, "fillColor": "#e0e0e0", "fillOpacity": 0.35}
 
 
@@ -304,16 +305,17 @@ def _line_payload(key: str, layer: gpd.GeoDataFrame, origin, clip) -> dict:
     return _payload(origin, [], 0, {key: LINE_STYLES[key]}, [], bulk)
 
 
-def _default_title(parks: gpd.GeoDataFrame | None, chosen: tuple[str, ...] | None) -> str:
+def _default_title(parks: gpd.GeoDataFrame | None, only: str | Sequence[str] | None) -> str:
     names = []
     if parks is not None and "name" in parks.columns:
         names = parks["name"].dropna().astype(str).tolist()
     where = "、".join(names) if len(names) <= 2 else f"{names[0]}等 {len(names)} 个开发区"
     where = where or "开发区"
-    if chosen is None:
+    if only is None:
         return f"{where}土地核查图"
-    shown = "、".join(value_label("map_category", name) for name in chosen)
-    return f"{where}土地核查图（{shown}）"
+    chosen = [only] if isinstance(only, str) else list(only)
+    shown = "、".join(_ONLY_TITLES.get(name) or value_label("map_category", name) for name in chosen)
+    return f"{where}{shown}分布图"
 
 
 def make_map(
@@ -431,7 +433,7 @@ def make_map(
     fmap = folium.Map(tiles=None, control_scale=False, prefer_canvas=True)
     use_leaflet(fmap, leaflet)
     add_basemap(fmap, basemap, tianditu_key)
-    Title(title or _default_title(parks, chosen if only is not None else None)).add_to(fmap)
+    Title(title or _default_title(parks, only)).add_to(fmap)
     legend = []
     for key in LINE_KEYS:
         if key in shown:
