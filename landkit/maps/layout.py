@@ -130,16 +130,16 @@ def _size(paper: str, landscape: bool) -> tuple[float, float]:
 
 
 def nice_bar(scale: int, longest_mm: float = 45.0) -> float:
-    """A round scale-bar length in metres, at most ``longest_mm`` long on paper.
+    """A round length in metres (1, 2 or 5 × 10ᵏ) at most ``longest_mm`` long on paper at 1:scale.
 
     Examples
     --------
     >>> nice_bar(5000), nice_bar(25_000), nice_bar(1000)
-    (200.0, 1000.0, 40.0)
+    (200.0, 1000.0, 20.0)
     """
-    most = longest_mm * scale / 1000
-    power = 10 ** math.floor(math.log10(most))
-    return float(max(step * power for step in (1, 2, 4, 5) if step * power <= most))
+    from .parcel import scale_bar_length
+
+    return float(scale_bar_length(longest_mm * scale / 1000))
 
 
 def figure(sheet: Sheet, dpi: int):
