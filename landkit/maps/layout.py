@@ -137,9 +137,19 @@ def nice_bar(scale: int, longest_mm: float = 45.0) -> float:
     >>> nice_bar(5000), nice_bar(25_000), nice_bar(1000)
     (200.0, 1000.0, 20.0)
     """
-    from .parcel import scale_bar_length
-
     return float(scale_bar_length(longest_mm * scale / 1000))
+
+
+def scale_bar_length(metres: float) -> float:
+    """A round length (1, 2 or 5 × 10ᵏ m) at most ``metres``.
+
+    Examples
+    --------
+    >>> scale_bar_length(90), scale_bar_length(1234)
+    (50, 1000)
+    """
+    power = 10 ** math.floor(math.log10(metres))
+    return max(step * power for step in (1, 2, 5) if step * power <= metres)
 
 
 def figure(sheet: Sheet, dpi: int):
