@@ -218,6 +218,7 @@ def idle(
     builtup_scale: str | None = None,
     previous=None,
     html_map: bool = False,
+    parks=None,
 ) -> StepResult:
     """Idle-land findings as of a date, optionally compared with an earlier run.
 
@@ -232,7 +233,10 @@ def idle(
     previous : str or Path, optional
         An earlier ``idle.gpkg``: adds ``previous_status`` and ``newly_flagged``.
     html_map : bool
-        Also make the map ``idle.html``.
+        Also make the map ``idle.html``: it opens on the idle-land findings
+        (``only="idle"``), the other parcels faded.
+    parks : GeoDataFrame, optional
+        Parks outlined on the map.
 
     Returns
     -------
@@ -279,7 +283,7 @@ def idle(
     if html_map:
         from ..maps import make_map
 
-        figures["idle.html"] = make_map(parcels=result)
+        figures["idle.html"] = make_map(parks=parks, parcels=result, only="idle")
     return StepResult(
         tables={"idle": result, **({"missing_data": missing} if len(missing) else {})},
         summary=summary,
