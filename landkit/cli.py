@@ -566,7 +566,8 @@ def _warning_printer(verbose: bool):
         head = next((text for cls, text in _WARNING_HEADS if issubclass(category, cls)), None)
         if head is None and not verbose:
             return
-        text = str(message).strip().splitlines()[0] if str(message).strip() else ""
+        text = getattr(message, "zh", None) or str(message).strip()
+        text = text.splitlines()[0] if text else ""
         shown = f"{head or '提示'}：{text}"
         if verbose:
             shown += f"  [{category.__name__}，{filename}:{lineno}]"

@@ -54,11 +54,46 @@ class InputError(LandkitError):
 
 
 class LandkitWarning(UserWarning):
-    """Base class of every warning landkit gives."""
+    """Base class of every warning landkit gives.
+
+    A warning may carry its text in Chinese (:attr:`zh`), which the command line and
+    the summaries show after a head naming the warning's kind (已修复, 数据提示 …);
+    without one they show the message itself.
+    """
+
+    zh: str | None = None
 
 
 class GeometryRepairedWarning(LandkitWarning):
-    """Invalid geometries were repaired (``make_valid``, polygonal part kept); results flag them."""
+    """Invalid geometries were repaired (``make_valid``, polygonal part kept); results flag them.
+
+    Examples
+    --------
+    >>> w = GeometryRepairedWarning.about("parcels", 1)
+    >>> str(w)
+    'parcels: repaired 1 invalid geometry (make_valid, polygonal part kept)'
+    >>> w.zh
+    '图层“宗地”中 1 个无效几何图形（make_valid，保留面状部分）'
+    >>> GeometryRepairedWarning.about("parcels", 2, ids="P1, P2 (2 in all)").zh
+    '图层“宗地”中 2 个无效几何图形（make_valid，保留面状部分；编号 P1, P2，共 2 个）'
+    """
+
+    @classmethod
+    def about(cls, layer: str, count: int, *, ids: str | None = None) -> GeometryRepairedWarning:
+        """The warning for ``count`` geometries of ``layer`` repaired (``ids``: their ids)."""
+        noun = "geometry" if count == 1 else "geometries"
+        listed = f", ids {ids}" if ids else ""
+        warning = cls(
+            f"{layer}: repaired {count} invalid {noun} (make_valid, polygonal part kept{listed})"
+        )
+        from .labels import value_label  # pandas loads only when a warning is made
+
+        name = f"图层“{value_label('图层', layer)}”"
+        listed_zh = ""
+        if ids:
+            listed_zh = "；编号 " + ids.replace(" (", "，共 ").replace(" in all)", " 个")
+        warning.zh = f"{name}中 {count} 个无效几何图形（make_valid，保留面状部分{listed_zh}）"
+        return warning
 
 
 class DataWarning(LandkitWarning):

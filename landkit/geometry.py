@@ -57,10 +57,5 @@ def repair(
         return series.copy(), invalid
     fixed = np.asarray(values, dtype=object).copy()
     fixed[invalid] = polygonal_part(shapely.make_valid(fixed[invalid]))
-    warnings.warn(
-        f"{layer}: repaired {int(invalid.sum())} invalid geometr"
-        f"{'y' if invalid.sum() == 1 else 'ies'} (make_valid, polygonal part kept)",
-        GeometryRepairedWarning,
-        stacklevel=2,
-    )
+    warnings.warn(GeometryRepairedWarning.about(layer, int(invalid.sum())), stacklevel=2)
     return gpd.GeoSeries(fixed, index=series.index, crs=series.crs, name=series.name), invalid

@@ -765,9 +765,6 @@ def _validate_geometry(out, kind: str, *, strict: bool, problems: _Problems):
                 warnings.simplefilter("ignore")
                 fixed, _ = repair(out)
             out = out.set_geometry(fixed)
-            warnings.warn(
-                f"{problems.layer}: repaired {len(ids)} invalid geometries (ids {describe_ids(ids)})",
-                GeometryRepairedWarning,
-                stacklevel=3,
-            )
+            warning = GeometryRepairedWarning.about(problems.layer, len(ids), ids=describe_ids(ids))
+            warnings.warn(warning, stacklevel=3)
     return out

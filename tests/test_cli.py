@@ -28,6 +28,16 @@ def test_validate_a_good_layer(capsys):
     assert "校验通过" in capsys.readouterr().out
 
 
+def test_a_geometry_repair_reads_as_one_chinese_line(tmp_path, capsys):
+    sample = str(lk.sample_data_path())
+    code = main(["check", sample, "--layer", "parcels", "--lines", sample,
+                 "--out", str(tmp_path / "three_lines.gpkg")])  # fmt: skip
+    out = capsys.readouterr()
+    assert code == 0
+    assert "已修复：图层“要素”中 1 个无效几何图形（make_valid，保留面状部分）" in out.out
+    assert "invalid geometr" not in out.out + out.err
+
+
 def test_validate_names_every_problem_and_exits_2(tmp_path):
     broken = gpd.GeoDataFrame(
         {

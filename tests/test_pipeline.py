@@ -86,7 +86,7 @@ def test_the_demo_summary_is_the_steps_digests(demo):
 def test_validate_one_layer_and_all(demo, capsys, parcels):
     step = pipeline.validate(layer("parcels"), "parcels", layer="parcels", source="x.gpkg")
     assert step.summary[0] == "校验通过：x.gpkg（parcels），99 条记录"
-    assert step.summary[1].startswith("已修复：parcels: repaired 1 invalid geometr")
+    assert step.summary[1].startswith("已修复：图层“宗地”中 1 个无效几何图形")
     assert step.tables["校验"].to_dict("records") == [
         {"图层": "parcels", "类型": "parcels", "要素数": 99, "修复几何数": 1}
     ]
@@ -358,14 +358,6 @@ def test_dossier_step_needs_an_idle_result(tmp_path):
 
 
 # ------------------------------------------------------------------- helpers
-
-
-def test_labelled_keeps_provenance():
-    frame = pd.DataFrame({"park_id": ["G1"], "area_m2": [1.0]})
-    frame.attrs = {"landkit_provenance": {"as_of": "2026-11-01"}}
-    shown = pipeline.labelled({"t": frame})["t"]
-    assert shown.attrs == frame.attrs
-    assert "园区编号" in shown.columns and "park_id" in frame.columns
 
 
 def test_steps_leave_their_inputs_untouched(parcels, parks):

@@ -163,8 +163,6 @@ POSTGIS_URL = "LANDKIT_TEST_POSTGIS_URL"
 
 def _missing(source: str) -> str | None:
     """What a block needs and this machine lacks (a skip locally, a failure under CI)."""
-    if "node_modules" in source and not (ROOT / "node_modules" / "leaflet").is_dir():
-        return "Leaflet from `npm ci` is missing (node_modules/leaflet)"
     if "postgresql://" in source and not os.environ.get(POSTGIS_URL):
         return f'{POSTGIS_URL} is not set; start a server with eval "$(bash .ci/postgis.sh)"'
     if 'engine="dask"' in source and importlib.util.find_spec("dask_geopandas") is None:
@@ -176,8 +174,6 @@ def _missing(source: str) -> str | None:
 def python_results(tmp_path_factory) -> dict[int, tuple[str, str] | None]:
     """Run the Python blocks in order in one namespace: None, or (``skip``/``fail``, why)."""
     work = tmp_path_factory.mktemp("readme")
-    if (ROOT / "node_modules").is_dir():
-        (work / "node_modules").symlink_to(ROOT / "node_modules", target_is_directory=True)
     namespace: dict = {"__name__": "readme"}
     results: dict[int, tuple[str, str] | None] = {}
     with pytest.MonkeyPatch.context() as patch:

@@ -45,7 +45,7 @@ from ..crs import SQM_PER_MU, crs_note, gk_zone
 from ..geometry import repair
 from ..io import atomic_path
 from ..landuse import map_land_use
-from .layout import scale_bar_length
+from .layout import scale_bar_length, today_in_china
 from .static import font_families
 
 __all__ = ["neighbour_layers", "parcel_map"]
@@ -481,7 +481,7 @@ def parcel_map(
         The scale denominator N of 1:N; default the smallest of 1, 2, 2.5, 5 ×
         10ᵏ at which the parcel fits.
     date : date or ISO string, optional
-        制图日期; default today.
+        制图日期; default today in China (Asia/Shanghai).
     title : str
         The sheet title.
     dpi : int
@@ -524,7 +524,7 @@ def parcel_map(
         if layers
         else {s: None for s in _SIDE_ZH} | {"sentence": ""}
     )
-    day = pd.Timestamp(date or dt.date.today()).date()
+    day = pd.Timestamp(date or today_in_china()).date()
     sheet = _Sheet(np.asarray(geom.bounds), len(points), scale)
     fonts = font_families()
     page_w, page_h = sheet.page

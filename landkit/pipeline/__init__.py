@@ -24,7 +24,7 @@ from .documents import (
     report_digest,
 )
 from .evaluation import assessment, metrics
-from .result import StepResult, file_stem, labelled, read_idle, read_result, save_figure
+from .result import StepResult, file_stem, read_idle, read_result, save_figure
 
 __all__ = [
     "StepResult",
@@ -34,7 +34,6 @@ __all__ = [
     "dossiers",
     "file_stem",
     "idle",
-    "labelled",
     "make_maps",
     "metrics",
     "read_idle",

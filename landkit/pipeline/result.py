@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 import warnings
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -14,7 +14,7 @@ import pyogrio
 
 from ..errors import GeometryRepairedWarning, InputError
 from ..io import atomic_path, list_layers, read_layer, read_table
-from ..labels import label, value_label
+from ..labels import value_label
 from ..provenance import KEY as PROVENANCE_KEY
 
 
@@ -66,10 +66,11 @@ def warning_lines(caught, *, repaired_only: bool = False, indent: str = "  ") ->
         first.setdefault(str(warning.message), warning)
     lines = []
     for warning in first.values():
+        text = getattr(warning.message, "zh", None) or str(warning.message)
         if is_repair(warning):
-            lines.append(f"{indent}已修复：{warning.message}")
+            lines.append(f"{indent}已修复：{text}")
         elif not repaired_only:
-            lines.append(f"{indent}提示：{warning.message}")
+            lines.append(f"{indent}提示：{text}")
     return lines
 
 
@@ -109,21 +110,6 @@ def status_counts(
         for key in keys
         if key in counts or not skip_absent
     )
-
-
-def labelled(tables: Mapping[str, pd.DataFrame]) -> dict[str, pd.DataFrame]:
-    """Tables with Chinese column labels (``schema.label``), for a workbook.
-
-    Examples
-    --------
-    >>> list(labelled({"t": pd.DataFrame({"park_id": ["G1"]})})["t"].columns)
-    ['园区编号']
-    """
-    shown = {}
-    for name, frame in tables.items():
-        shown[name] = frame.rename(columns=label)
-        shown[name].attrs = frame.attrs
-    return shown
 
 
 def file_stem(feature_id: str) -> str:
