@@ -251,6 +251,9 @@ def _add_idle_parser(sub) -> None:
     p.add_argument("--builtup-scale", choices=("mask", "fraction", "percent"))
     p.add_argument("--previous", help="an earlier idle.gpkg, to report what is newly flagged")
     p.add_argument("--parks", help="park boundaries, outlined on the map and named in the workbook")
+    p.add_argument("--holidays", metavar="FILE", help="法定节假日 CSV of the official rest days, "
+                   "one date per row: a period ending on one ends on the next working day "
+                   "(民法典第二百零三条)")  # fmt: skip
 
 
 def _builtup_arguments(values: list[str]):
@@ -285,6 +288,7 @@ def _cmd_idle(args) -> int:
     step = pipeline.idle(
         _read(args.parcels, args, "parcels"), as_of=as_of, builtup=builtup,
         builtup_scale=args.builtup_scale, previous=args.previous, html_map=True, parks=parks,
+        holidays=args.holidays and _existing_file(args.holidays, "--holidays"),
     )  # fmt: skip
     out = Path(args.out)
     written = [

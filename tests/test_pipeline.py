@@ -150,6 +150,7 @@ def test_idle_step_cli_and_demo(demo, capsys, tmp_path, parcels):
         "闲置土地核查（截至 2026-11-01）：共 99 宗；政府原因延迟 1 宗，可收回 1 宗，闲置 3 宗，"
         "疑似闲置 4 宗，临近闲置 2 宗，资料不足 0 宗",
         "  测算土地闲置费合计 1,616.52 万元",
+        "  未提供法定节假日历：期间最后一日未按民法典第二百零三条顺延",
         "  动工记录与建成影像不一致 1 宗",
     ]
     assert step.digest == demo.summary[2]
@@ -160,6 +161,20 @@ def test_idle_step_cli_and_demo(demo, capsys, tmp_path, parcels):
     assert code == 0
     assert lines[:-1] == step.summary
     assert lines[-1] == f"已写出：{out / 'idle.gpkg'}、{out / 'idle.xlsx'}、{out / 'idle.html'}"
+
+
+def test_idle_step_and_cli_apply_a_holiday_calendar(capsys, tmp_path, parcels):
+    calendar = tmp_path / "holidays.csv"
+    calendar.write_text("日期\n2026-06-15\n", encoding="utf-8")  # P015's one year ends that day
+    step = pipeline.idle(parcels, as_of=AS_OF, holidays=calendar)
+    assert step.summary[2] == "  已按法定节假日历（1 个休息日）适用民法典第二百零三条，期间顺延 1 宗"
+    idle = step.tables["idle"].set_index("parcel_id")
+    assert str(idle.at["P015", "idle_since"])[:10] == "2026-06-17"
+    lines, code = printed(capsys, "idle", SAMPLE, "--layer", "parcels", "--as-of", AS_OF,
+                          "--holidays", calendar, "--out", tmp_path / "idle")  # fmt: skip
+    assert code == 0 and lines[:-1] == step.summary
+    assert main(["idle", str(SAMPLE), "--layer", "parcels", "--as-of", AS_OF,
+                 "--holidays", str(tmp_path / "none.csv"), "--out", str(tmp_path / "x")]) == 2  # fmt: skip
 
 
 def test_idle_step_compares_with_a_previous_run(tmp_path, parcels):

@@ -219,6 +219,7 @@ def idle(
     previous=None,
     html_map: bool = False,
     parks=None,
+    holidays=None,
 ) -> StepResult:
     """Idle-land findings as of a date, optionally compared with an earlier run.
 
@@ -237,6 +238,9 @@ def idle(
         (``only="idle"``), the other parcels faded.
     parks : GeoDataFrame, optional
         Parks outlined on the map.
+    holidays : list of dates, Series or CSV path, optional
+        The official rest days (民法典 art. 203), as :func:`landkit.detect_idle`
+        takes them; the summary says whether the rule was applied.
 
     Returns
     -------
@@ -252,10 +256,14 @@ def idle(
     '  测算土地闲置费合计 1,616.52 万元'
     """
     from ..idle import FLAGGED, as_date, compare_idle, detect_idle
+    from ..periods import rest_days
 
     as_of = as_date(as_of, name="--as-of")
     earlier = read_layer(previous, "idle") if previous is not None else None
-    result = detect_idle(parcels, as_of=as_of, builtup=builtup, builtup_scale=builtup_scale)
+    rest = rest_days(holidays)
+    result = detect_idle(
+        parcels, as_of=as_of, builtup=builtup, builtup_scale=builtup_scale, holidays=rest
+    )
     if earlier is not None:
         result = result.assign(**compare_idle(result, earlier))
     flagged = status_counts(result["idle_status"], FLAGGED, field="idle_status", skip_absent=False)
@@ -270,6 +278,7 @@ def idle(
     summary = [
         f"闲置土地核查（截至 {as_of:%Y-%m-%d}）：共 {len(result)} 宗；{every}",
         f"  测算土地闲置费合计 {fee:,.2f} 万元",
+        _holiday_line(result, rest),
         *missing_lines(missing),
     ]
     digest = f"闲置土地（截至 {as_of:%Y-%m-%d}）：{flagged}；测算土地闲置费 {fee:,.2f} 万元"
@@ -291,4 +300,12 @@ def idle(
         figures=figures,
         findings=bool(result["idle_status"].isin(FLAGGED).any()),
     )
+
+
+def _holiday_line(result, rest) -> str:
+    """Whether periods ending on a rest day were moved (民法典 art. 203), for the summary."""
+    if rest is None:
+        return "  未提供法定节假日历：期间最后一日未按民法典第二百零三条顺延"
+    moved = int(result["holiday_note"].notna().sum())
+    return f"  已按法定节假日历（{len(rest)} 个休息日）适用民法典第二百零三条，期间顺延 {moved} 宗"
 
