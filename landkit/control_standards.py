@@ -130,23 +130,24 @@ def _edition_dates(rules) -> list[tuple[str, pd.Timestamp]]:
 
 def editions_in_force(
     grant_date: pd.Series, rules: Mapping[str, object] | None = None
-) -> tuple[pd.Series, pd.Series]:
-    """The national edition in force on each grant date, and why none where there is none."""
+) -> tuple[pd.Series, list[list[tuple[str, dict]]]]:
+    """The national edition in force on each grant date, and why none where there is none.
+
+    The reasons are lists of notes, ``(code, parameters)`` of
+    :data:`landkit.metrics.REASON_TEXTS`, empty where an edition is in force.
+    """
     dates = pd.to_datetime(grant_date, errors="coerce")
     editions = _edition_dates(rules)
     names = np.full(len(dates), None, dtype=object)
     for name, since in editions:
         names[(dates >= since).to_numpy()] = name
-    why = np.full(len(dates), "", dtype=object)
-    why[dates.isna().to_numpy()] = (
-        "no grant_date: the edition in force is unknown (give grant_date or standard=)"
-    )
     first_name, first = editions[0]
-    early = (dates < first).to_numpy()
-    why[early] = f"granted before the first national edition ({first_name}, {first.date()})"
-    return pd.Series(names, index=grant_date.index, dtype=object), pd.Series(
-        why, index=grant_date.index, dtype=object
-    )
+    before = ("before_first_edition", {"standard": first_name, "date": str(first.date())})
+    why = [
+        [("no_grant_date", {})] if pd.isna(date) else [before] if date < first else []
+        for date in dates
+    ]
+    return pd.Series(names, index=grant_date.index, dtype=object), why
 
 
 def _read_region_classes(region_classes) -> pd.DataFrame:
@@ -216,8 +217,9 @@ def _with_park_columns(parcels: pd.DataFrame, parks: pd.DataFrame | None) -> pd.
 
 def region_classes_of(
     parcels: pd.DataFrame, region_classes=None, parks: pd.DataFrame | None = None
-) -> tuple[np.ndarray, pd.Series]:
-    """Each parcel's region class (0 where unknown), and why unknown.
+) -> tuple[np.ndarray, list[list[tuple[str, dict]]]]:
+    """Each parcel's region class (0 where unknown), and why unknown (notes, as
+    :func:`editions_in_force` gives them).
 
     The class is the parcel's ``region_class``, else its park's, else ``region_classes``
     looked up on the parcel's ``county`` (else its park's).
@@ -233,7 +235,6 @@ def region_classes_of(
         )
         raise SchemaError(msg)
     classes = np.array([p or 0 for p in parsed], dtype=int)
-    why = pd.Series("", index=parcels.index, dtype=object)
     county = frame["county"].astype(object).where(frame["county"].notna(), None)
     if region_classes is not None:
         table = _read_region_classes(region_classes)
@@ -241,10 +242,14 @@ def region_classes_of(
             key = None if name is None else str(name).strip()
             if classes[i] == 0 and key in table.index:
                 classes[i] = int(table.at[key, "region_class"])
-        unknown = county.notna().to_numpy() & (classes == 0)
-        why[unknown] = "county " + county[unknown].astype(str) + " not in region_classes"
-    missing = (classes == 0) & (why == "").to_numpy()
-    why[missing] = "no region_class (give a region_class column, or region_classes= and county)"
+    why = [
+        []
+        if klass
+        else [("county_not_classed", {"county": str(name)})]
+        if region_classes is not None and name is not None
+        else [("no_region_class", {})]
+        for klass, name in zip(classes, county, strict=True)
+    ]
     return classes, why
 
 
@@ -283,6 +288,24 @@ def investment_minimum(
         return np.nan, found[0][1], f"{where}: empty slot"
     value, status = min(known, key=lambda f: f[0])
     return value, status, f"{where}: {value:g} 万元/公顷"
+
+
+def _investment_note(indicator: str, standard: str, region_class: int, codes) -> tuple[str, dict]:
+    """The note for a parcel without an investment minimum: no row, or an empty slot."""
+    rows = [c for c in codes if (standard, c) in _investment_rows()]
+    if not rows:
+        return "investment_no_row", {
+            "indicator": indicator, "standard": standard, "codes": "|".join(codes) or "?"
+        }
+    klass = f"第{_ZH_DIGITS[region_class - 1]}类"
+    return "investment_empty_slot", {
+        "indicator": indicator, "standard": standard, "region_class": klass,
+        "codes": "|".join(rows),
+    }  # fmt: skip
+
+
+def _join(codes) -> str:
+    return codes if isinstance(codes, str) else "|".join(codes)
 
 
 def investment_code_edition(standard: str) -> int:
@@ -432,7 +455,7 @@ def _table_values(name, indicator, rows: Rows, mask, std, extra, notes):
             value, status, basis = investment_minimum(std, klass, codes)
             extra.at[extra.index[i], "investment_intensity_basis"] = basis
             if np.isnan(value):
-                notes[i].append(f"{indicator}: {basis}")
+                notes[i].append(_investment_note(indicator, std, klass, codes))
             values[i], row_status[i] = value / m2_to_mu(SQM_PER_HA), status
             continue
         value, codes, ambiguous, status = _table_minimum(name, division, int(rows.editions[i]))
@@ -440,7 +463,12 @@ def _table_values(name, indicator, rows: Rows, mask, std, extra, notes):
             extra.at[extra.index[i], "industry_code_2002"] = codes or None
             extra.at[extra.index[i], "crosswalk_ambiguous"] = ambiguous if codes else pd.NA
         if codes and np.isnan(value):
-            notes[i].append(f"{indicator}: {std} table {name} has an empty slot for {codes}")
+            notes[i].append(
+                (
+                    "empty_table_slot",
+                    {"indicator": indicator, "standard": std, "table": name, "codes": _join(codes)},
+                )
+            )
         values[i], row_status[i] = value, status if not np.isnan(value) else ""
     return values, row_status
 
@@ -451,8 +479,9 @@ def control_thresholds(
     rows: Rows,
     local: pd.DataFrame | None,
     rules: Mapping[str, object],
-) -> tuple[dict[str, pd.Series], pd.DataFrame, list[str], pd.Series]:
-    """Threshold series per indicator and bound, the lookup columns, tables used, notes."""
+) -> tuple[dict[str, pd.Series], pd.DataFrame, list[str], list[list[tuple[str, dict]]]]:
+    """Threshold series per indicator and bound, the lookup columns, tables used, and notes
+    per row (as :func:`editions_in_force` gives them)."""
     n = len(parcels)
     index = parcels.index
     national = {s: national_rules(s, rules) for s in _codes(rows.standard) if s is not None}
@@ -462,7 +491,7 @@ def control_thresholds(
     extra["industry_code_2002"] = pd.Series(None, index=index, dtype=object)
     extra["crosswalk_ambiguous"] = pd.array([pd.NA] * n, dtype="boolean")
     extra["investment_intensity_basis"] = pd.Series(None, index=index, dtype=object)
-    notes: list[list[str]] = [[] for _ in range(n)]
+    notes: list[list[tuple[str, dict]]] = [[] for _ in range(n)]
     tables_used = []
     for indicator in CONTROL_INDICATORS:
         for bound in ("min", "max"):
@@ -481,7 +510,9 @@ def control_thresholds(
                     row_status = np.where(mask, got_status, row_status)
                 elif value is None:
                     for i in np.flatnonzero(mask):
-                        notes[i].append(f"{indicator}: {std} gives no value (empty slot)")
+                        notes[i].append(
+                            ("empty_slot", {"indicator": indicator, "standard": std})
+                        )
                 else:
                     values = np.where(mask, float(value), values)
                     row_status = np.where(mask, rule_status, row_status)
@@ -499,8 +530,8 @@ def control_thresholds(
             status = np.maximum(status, rank[_positions(row_status)])
     names = np.array([None, *_STATUS_ORDER], dtype=object)
     extra["threshold_status"] = names[status]
-    note = pd.Series(["; ".join(dict.fromkeys(x)) for x in notes], index=index, dtype=object)
-    return thresholds, extra, sorted(set(tables_used)), note
+    notes = [list({(c, *p.items()): (c, p) for c, p in row}.values()) for row in notes]
+    return thresholds, extra, sorted(set(tables_used)), notes
 
 
 def _apply_local(local, indicator, bound, values, row_status, rows: Rows, extra):

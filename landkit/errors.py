@@ -74,25 +74,28 @@ class GeometryRepairedWarning(LandkitWarning):
     'parcels: repaired 1 invalid geometry (make_valid, polygonal part kept)'
     >>> w.zh
     '图层“宗地”中 1 个无效几何图形（make_valid，保留面状部分）'
-    >>> GeometryRepairedWarning.about("parcels", 2, ids="P1, P2 (2 in all)").zh
-    '图层“宗地”中 2 个无效几何图形（make_valid，保留面状部分；编号 P1, P2，共 2 个）'
+    >>> GeometryRepairedWarning.about("parcels", 2, ids=["P1", "P2"]).zh
+    '图层“宗地”中 2 个无效几何图形（make_valid，保留面状部分；编号 P1、P2（共 2 个））'
     """
 
     @classmethod
-    def about(cls, layer: str, count: int, *, ids: str | None = None) -> GeometryRepairedWarning:
+    def about(
+        cls, layer: str, count: int, *, ids: Iterable[object] | None = None
+    ) -> GeometryRepairedWarning:
         """The warning for ``count`` geometries of ``layer`` repaired (``ids``: their ids)."""
+        ids = None if ids is None else list(ids)
         noun = "geometry" if count == 1 else "geometries"
-        listed = f", ids {ids}" if ids else ""
+        listed = f", ids {describe_ids(ids)}" if ids else ""
         warning = cls(
             f"{layer}: repaired {count} invalid {noun} (make_valid, polygonal part kept{listed})"
         )
         from .labels import value_label  # pandas loads only when a warning is made
 
-        name = f"图层“{value_label('图层', layer)}”"
-        listed_zh = ""
-        if ids:
-            listed_zh = "；编号 " + ids.replace(" (", "，共 ").replace(" in all)", " 个")
-        warning.zh = f"{name}中 {count} 个无效几何图形（make_valid，保留面状部分{listed_zh}）"
+        listed_zh = f"；编号 {describe_ids(ids, zh=True)}" if ids else ""
+        warning.zh = (
+            f"图层“{value_label('图层', layer)}”中 {count} 个无效几何图形"
+            f"（make_valid，保留面状部分{listed_zh}）"
+        )
         return warning
 
 
@@ -104,8 +107,8 @@ class OutputWarning(LandkitWarning):
     """An output cannot hold everything: a format truncates names, a font lacks glyphs."""
 
 
-def describe_ids(ids: Iterable[object], *, first: int = 5) -> str:
-    """Return the first few ids and how many there are, for error messages.
+def describe_ids(ids: Iterable[object], *, first: int = 5, zh: bool = False) -> str:
+    """Return the first few ids and how many there are, for messages (``zh``: in Chinese).
 
     Examples
     --------
@@ -113,11 +116,15 @@ def describe_ids(ids: Iterable[object], *, first: int = 5) -> str:
     'P1, P2 (2 in all)'
     >>> describe_ids(range(8), first=3)
     '0, 1, 2, … (8 in all)'
+    >>> describe_ids(["P1", "P2"], zh=True)
+    'P1、P2（共 2 个）'
     """
     ids = list(ids)
-    shown = ", ".join(str(i) for i in ids[:first])
-    more = ", …" if len(ids) > first else ""
-    return f"{shown}{more} ({len(ids)} in all)"
+    comma = "、" if zh else ", "
+    shown = comma.join(str(i) for i in ids[:first])
+    more = f"{comma}…" if len(ids) > first else ""
+    count = f"（共 {len(ids)} 个）" if zh else f" ({len(ids)} in all)"
+    return f"{shown}{more}{count}"
 
 
 class UnrecognisedColumnsWarning(DataWarning):

@@ -2,7 +2,8 @@
 
 Every metric is one sum per parcel divided by the parcel's area (m² in the right
 Gauss-Krüger zone, :func:`landkit.crs.measure_area`). A zero or missing denominator
-gives NaN and a line in ``reason``, never inf.
+gives NaN and a line in ``reason`` (in Chinese in ``reason_zh``, from the same reason
+codes: :class:`Reasons`), never inf.
 
 * ``plot_ratio`` 容积率 = counted floor area ÷ parcel area. With a buildings layer the floor
   area is footprint × floors (or a storeys table's floor areas), a building across a parcel
@@ -65,7 +66,7 @@ from .crs import align_crs, area_zones, m2_to_ha, m2_to_mu, measure_area, requir
 from .errors import InputError, SchemaError, describe_ids
 from .floor_area import building_floors
 from .geometry import repair
-from .labels import value_label
+from .labels import value_label, value_labels
 from .landuse import map_land_use
 from .provenance import provenance
 from .schema import check_values, prepare_layer
@@ -97,7 +98,7 @@ class Quantities:
     storey_heights_unknown: pd.Series
     floor_area_source: pd.Series
     repaired: np.ndarray
-    notes: pd.Series
+    notes: Reasons
 
     @property
     def coefficient_area_m2(self) -> pd.Series:
@@ -150,8 +151,8 @@ def parcel_quantities(
     geoms, repaired = repair(parcels, layer="parcels")
     area = measure_area(geoms, area_method=area_method)
     index = parcels.index
-    notes = pd.Series("", index=index, dtype=object)
-    notes = add_note(notes, shapely.is_missing(geoms.values), "parcel has no geometry")
+    notes = Reasons(index)
+    notes.add(shapely.is_missing(geoms.values), "no_geometry")
     yard = numeric_column(parcels, "yard_area_m2").fillna(0.0)
     if buildings is None:
         floor = numeric_column(parcels, "floor_area_m2")
@@ -160,8 +161,8 @@ def parcel_quantities(
         extra = standards.get(_RULES, "tall_storey_factor", rules=rules).value - 1
         counted = floor + extra * numeric_column(parcels, "tall_storey_area_m2").fillna(0.0)
         source = pd.Series(np.where(floor.notna(), "attributes", None), index=index, dtype=object)
-        notes = add_note(notes, floor.isna(), "floor_area_m2 missing")
-        notes = add_note(notes, footprint.isna(), "footprint_area_m2 missing")
+        notes.add(floor.isna(), "input_missing", columns="floor_area_m2")
+        notes.add(footprint.isna(), "input_missing", columns="footprint_area_m2")
         unknown = pd.Series(False, index=index)
         return Quantities(
             area, floor, counted, counted.copy(), footprint, structures, yard, unknown, source,
@@ -189,16 +190,18 @@ def parcel_quantities(
 
     is_structure = f.structure.astype(float)
     ids = _ids(buildings, "building_id")
-    for mask, text in (
-        (np.isnan(f.gross[b_pos]), "buildings without floors: "),
-        (f.unknown[b_pos], "storey heights unknown (average storey over 8 m) on buildings "),
+    for mask, code in (
+        (np.isnan(f.gross[b_pos]), "no_floors"),
+        (f.unknown[b_pos], "storey_heights_unknown"),
     ):
         if mask.any():
             pairs = pd.DataFrame({"parcel": p_pos[mask], "building": ids[b_pos[mask]]})
-            listed = pairs.groupby("parcel")["building"].agg(lambda b: describe_ids(sorted(set(b))))
-            line = np.full(n, "", dtype=object)
-            line[listed.index.to_numpy()] = text + listed.to_numpy(dtype=object)
-            notes = add_note(notes, line != "", pd.Series(line, index=index))
+            listed = pairs.groupby("parcel")["building"].agg(
+                lambda b: (describe_ids(sorted(set(b))), describe_ids(sorted(set(b)), zh=True))
+            )
+            per_row = np.full(n, None, dtype=object)
+            per_row[listed.index.to_numpy()] = listed.to_numpy(dtype=object)
+            notes.add(per_row != None, code, ids=pd.Series(per_row, index=index))  # noqa: E711
     unknown = np.zeros(n, dtype=bool)
     unknown[p_pos[f.unknown[b_pos]]] = True
     return Quantities(
@@ -231,7 +234,7 @@ def ratio(numerator: pd.Series, denominator: pd.Series) -> pd.Series:
 # --------------------------------------------------------------------- public
 
 
-def add_note(text: pd.Series, mask, note: str | pd.Series) -> pd.Series:
+def add_note(text: pd.Series, mask, note: str | pd.Series, *, sep: str = "; ") -> pd.Series:
     """Append ``note`` (one text, or a text per row) to ``text`` where ``mask`` is True."""
     mask = np.asarray(mask, dtype=bool)
     if not mask.any():
@@ -242,8 +245,121 @@ def add_note(text: pd.Series, mask, note: str | pd.Series) -> pd.Series:
     now = values[where]
     tail = note[where] if isinstance(note, np.ndarray) else note
     values = values.copy()
-    values[where] = np.where(now == "", tail, now + "; " + tail)
+    values[where] = np.where(now == "", tail, now + sep + tail)
     return pd.Series(values, index=text.index, dtype=object)
+
+
+#: the English text of each reason code; its Chinese text is in ``value_labels.csv``
+#: (field ``reason``), filled from the same parameters (:class:`Reasons`)
+REASON_TEXTS = {
+    "no_geometry": "parcel has no geometry",
+    "zero_area": "parcel area is 0",
+    "input_missing": "{columns} missing",
+    "no_floors": "buildings without floors: {ids}",
+    "storey_heights_unknown": "storey heights unknown (average storey over 8 m) on buildings {ids}",
+    "admin_floor_zero": "admin_share: total floor area is 0 or unknown",
+    "no_grant_date": (
+        "control indicators: no grant_date: the edition in force is unknown "
+        "(give grant_date or standard=)"
+    ),
+    "before_first_edition": (
+        "control indicators: granted before the first national edition ({standard}, {date})"
+    ),
+    "not_industrial": "control indicators: not industrial land (land_use {land_use})",
+    "land_use_unknown": "control indicators: land_use {land_use} not recognised",
+    "no_land_use": "control indicators: no land_use and no industry_code",
+    "empty_slot": "{indicator}: {standard} gives no value (empty slot)",
+    "empty_table_slot": "{indicator}: {standard} table {table} has an empty slot for {codes}",
+    "investment_no_row": "{indicator}: {standard} 投资强度表 has no row for industry {codes}",
+    "investment_empty_slot": "{indicator}: {standard} 投资强度表 {region_class} × {codes}: empty slot",
+    "no_industry_code": "plot_ratio: no industry_code for the minimum",
+    "depends_on_storeys": "plot_ratio: the answer depends on storey heights (give storeys=)",
+    "county_not_classed": "investment_intensity: county {county} not in region_classes",
+    "no_region_class": (
+        "investment_intensity: no region_class "
+        "(give a region_class column, or region_classes= and county)"
+    ),
+    "no_value": "no value to judge: {indicators}",
+    "no_threshold": "no threshold: {indicators}",
+}
+
+#: how a parameter of a reason reads in Chinese (others are shown as they are)
+_ZH_PARAMETERS = {
+    "columns": lambda v: value_label("missing_fields", v),
+    "indicator": lambda v: value_label("not_evaluated", v),
+    "indicators": lambda v: value_label("not_evaluated", v.replace(",", ";")),
+    "standard": lambda v: value_label("standard_edition", v),
+    "ids": lambda v: v,
+}
+
+
+class Reasons:
+    """Why a parcel's metric or finding is missing: per-row notes from reason codes.
+
+    Each note is a code of :data:`REASON_TEXTS` with its parameters; ``english``
+    and ``chinese`` hold the notes of each row joined by ``; `` and ``；``. A
+    parameter is one value for every row or a Series (per row); ``ids`` may be
+    a pair (English, Chinese).
+
+    Examples
+    --------
+    >>> notes = Reasons(pd.RangeIndex(2))
+    >>> notes.add([True, False], "input_missing", columns="green_area_m2")
+    >>> notes.add([True, True], "no_value", indicators="plot_ratio; green_ratio")
+    >>> notes.english.tolist()
+    ['green_area_m2 missing; no value to judge: plot_ratio; green_ratio', 'no value to judge: plot_ratio; green_ratio']
+    >>> notes.chinese.tolist()
+    ['缺少绿地面积；无数值可判定：容积率、绿地率', '无数值可判定：容积率、绿地率']
+    """
+
+    def __init__(self, index: pd.Index) -> None:
+        self.english = pd.Series("", index=index, dtype=object)
+        self.chinese = pd.Series("", index=index, dtype=object)
+
+    def add(self, mask, code: str, **parameters) -> None:
+        """Add the note ``code`` to the rows where ``mask`` is True."""
+        mask = np.asarray(mask, dtype=bool)
+        if not mask.any():
+            return
+        english, chinese = REASON_TEXTS[code], value_labels("reason")[code]
+        if not any(isinstance(v, pd.Series) for v in parameters.values()):
+            self._append(mask, *self._fill(english, chinese, parameters))
+            return
+        texts_en = np.full(len(mask), "", dtype=object)
+        texts_zh = np.full(len(mask), "", dtype=object)
+        for i in np.flatnonzero(mask):
+            row = {
+                k: v.iloc[i] if isinstance(v, pd.Series) else v for k, v in parameters.items()
+            }
+            texts_en[i], texts_zh[i] = self._fill(english, chinese, row)
+        self._append(mask, texts_en, texts_zh)
+
+    def add_notes(self, notes: list[list[tuple[str, dict]]]) -> None:
+        """Add, per row (in order), a list of ``(code, parameters)`` notes."""
+        rows: dict[tuple, list[int]] = {}
+        for i, row in enumerate(notes):
+            for code, parameters in row:
+                rows.setdefault((code, tuple(parameters.items())), []).append(i)
+        for (code, parameters), where in rows.items():
+            mask = np.zeros(len(notes), dtype=bool)
+            mask[where] = True
+            self.add(mask, code, **dict(parameters))
+
+    @staticmethod
+    def _fill(english: str, chinese: str, parameters: dict) -> tuple[str, str]:
+        en = {k: v[0] if isinstance(v, tuple) else v for k, v in parameters.items()}
+        zh = {
+            k: v[1] if isinstance(v, tuple) else _ZH_PARAMETERS.get(k, str)(str(v))
+            for k, v in parameters.items()
+        }
+        return english.format(**en), chinese.format(**zh)
+
+    def _append(self, mask: np.ndarray, english, chinese) -> None:
+        if isinstance(english, np.ndarray):
+            index = self.english.index
+            english, chinese = pd.Series(english, index=index), pd.Series(chinese, index=index)
+        self.english = add_note(self.english, mask, english)
+        self.chinese = add_note(self.chinese, mask, chinese, sep="；")
 
 
 #: control indicator → the input columns its value is computed from
@@ -289,8 +405,8 @@ def _add_item(text: pd.Series, mask: np.ndarray, item: str) -> pd.Series:
 
 def _in_scope(
     parcels: pd.DataFrame, land: pd.DataFrame, rules: Mapping[str, object]
-) -> tuple[np.ndarray, list[str | None]]:
-    """Rows the national control indicators apply to, and why the others are out."""
+) -> tuple[np.ndarray, list[tuple[str, dict] | None]]:
+    """Rows the national control indicators apply to, and why the others are out (notes)."""
     prefix = standards.get(_RULES, "industrial_land_use", rules=rules).value
     code = land["code_2023"]
     known = code.notna().to_numpy()
@@ -312,11 +428,11 @@ def _in_scope(
         if s:
             why.append(None)
         elif k:
-            why.append(f"not industrial land (land_use {value})")
+            why.append(("not_industrial", {"land_use": value}))
         elif g:
-            why.append(f"land_use {value} not recognised")
+            why.append(("land_use_unknown", {"land_use": value}))
         else:
-            why.append("no land_use and no industry_code")
+            why.append(("no_land_use", {}))
     return scope, why
 
 
@@ -397,7 +513,8 @@ def parcel_metrics(
         ``crosswalk_ambiguous``, ``investment_intensity_basis``, ``<indicator>_min``,
         ``<indicator>_max``, ``meets_<indicator>``, ``threshold_status`` (the weakest
         status of the thresholds used: verified, user, unconfirmed, example),
-        ``geometry_repaired``, ``not_evaluated``, ``reason`` and, for the
+        ``geometry_repaired``, ``not_evaluated``, ``reason`` (English) and
+        ``reason_zh`` (the same notes in Chinese) and, for the
         indicators left without a value, the empty input columns as
         ``missing_fields`` and in Chinese as ``missing_fields_zh``. A metric whose
         denominator is 0 or missing is NaN, never inf.
@@ -449,11 +566,10 @@ def parcel_metrics(
     out["structure_area_m2"] = q.structure_area_m2
     out["yard_area_m2"] = q.yard_area_m2
     out["floor_area_source"] = q.floor_area_source
-    reason = q.notes
-    zero_area = (q.area_m2 <= 0).to_numpy()
-    reason = add_note(reason, zero_area, "parcel area is 0")
+    notes = q.notes
+    notes.add((q.area_m2 <= 0).to_numpy(), "zero_area")
 
-    out, reason = _metrics(out, data, q, reason)
+    out = _metrics(out, data, q, notes)
 
     land = map_land_use(
         data["land_use"] if "land_use" in data.columns else pd.Series(None, index=data.index),
@@ -487,13 +603,11 @@ def parcel_metrics(
     )
     out["standard_edition"] = row_standard
     out["region_class"] = pd.Series(classes, index=data.index).where(classes > 0).astype("Int64")
-    no_edition_here = scope & (no_edition != "").to_numpy()
-    reason = add_note(reason, no_edition_here, "control indicators: " + no_edition)
-    reason = add_note(reason, slot_notes != "", slot_notes)
+    notes.add_notes([why if s else [] for why, s in zip(no_edition, scope, strict=True)])
+    notes.add_notes(slot_notes)
     out["industry_code_2002"] = extra["industry_code_2002"]
     out["crosswalk_ambiguous"] = extra["crosswalk_ambiguous"]
-    why_text = pd.Series([w or "" for w in why], index=data.index, dtype=object)
-    reason = add_note(reason, ~scope, "control indicators: " + why_text)
+    notes.add_notes([[w] if w else [] for w in why])
     not_evaluated = pd.Series("", index=data.index, dtype=object)
     no_threshold_for = pd.Series("", index=data.index, dtype=object)
     no_value_for = pd.Series("", index=data.index, dtype=object)
@@ -511,30 +625,29 @@ def parcel_metrics(
         no_value = out[column].isna().to_numpy()
         no_value_for = _add_item(no_value_for, undecided & ~no_threshold & no_value, indicator)
     no_code = scope & np.array([d is None for d in divisions]) & out["plot_ratio_min"].isna()
-    reason = add_note(reason, no_code.to_numpy(), "plot_ratio: no industry_code for the minimum")
+    notes.add(no_code.to_numpy(), "no_industry_code")
     depends = (
         q.storey_heights_unknown.to_numpy()
         & out["meets_plot_ratio"].isna().to_numpy()
         & out["plot_ratio"].notna().to_numpy()
         & (out["plot_ratio_min"].notna() | out["plot_ratio_max"].notna()).to_numpy()
     )
-    reason = add_note(
-        reason, depends, "plot_ratio: the answer depends on storey heights (give storeys=)"
-    )
+    notes.add(depends, "depends_on_storeys")
     no_class_yet = (
         scope
         & (classes == 0)
         & row_standard.notna().to_numpy()
         & out["investment_intensity_min"].isna().to_numpy()
     )
-    reason = add_note(reason, no_class_yet, "investment_intensity: " + no_class)
+    notes.add_notes([why if yet else [] for why, yet in zip(no_class, no_class_yet, strict=True)])
     out["investment_intensity_basis"] = extra["investment_intensity_basis"]
-    reason = add_note(reason, no_value_for != "", "no value to judge: " + no_value_for)
-    reason = add_note(reason, no_threshold_for != "", "no threshold: " + no_threshold_for)
+    notes.add((no_value_for != "").to_numpy(), "no_value", indicators=no_value_for)
+    notes.add((no_threshold_for != "").to_numpy(), "no_threshold", indicators=no_threshold_for)
     out["threshold_status"] = extra["threshold_status"]
     out["geometry_repaired"] = q.repaired
     out["not_evaluated"] = not_evaluated.replace("", None)
-    out["reason"] = reason.replace("", None)
+    out["reason"] = notes.english.replace("", None)
+    out["reason_zh"] = notes.chinese.replace("", None)
     out["missing_fields"], out["missing_fields_zh"] = _missing_inputs(data, no_value_for)
     out.attrs["landkit_provenance"] = provenance(
         inputs={
@@ -564,9 +677,14 @@ def parcel_metrics(
     return out
 
 
-def _metrics(
-    out: pd.DataFrame, data: pd.DataFrame, q: Quantities, reason: pd.Series
-) -> tuple[pd.DataFrame, pd.Series]:
+#: the two admin-area columns, either of which gives the admin share (English, Chinese)
+_BOTH_ADMIN_AREAS = (
+    "admin_land_area_m2 and admin_floor_area_m2",
+    "和".join(value_label("missing_fields", c) for c in INDICATOR_INPUTS["admin_share"]),
+)
+
+
+def _metrics(out: pd.DataFrame, data: pd.DataFrame, q: Quantities, notes: Reasons) -> pd.DataFrame:
     area, area_mu, area_ha = q.area_m2, out["area_mu"], out["area_ha"]
     green = numeric_column(data, "green_area_m2")
     admin_land = numeric_column(data, "admin_land_area_m2")
@@ -595,14 +713,14 @@ def _metrics(
 
     for column, missing in (
         ("green_area_m2", green.isna()),
-        ("admin_land_area_m2 and admin_floor_area_m2", admin_land.isna() & admin_floor.isna()),
+        (_BOTH_ADMIN_AREAS, admin_land.isna() & admin_floor.isna()),
         ("invested_wan_yuan", invested.isna()),
         ("land_price_wan_yuan", price.isna()),
         ("planned_investment_wan_yuan", planned.isna()),
         ("output_wan_yuan", output.isna()),
         ("tax_wan_yuan", tax.isna()),
     ):
-        reason = add_note(reason, missing.to_numpy(), f"{column} missing")
+        notes.add(missing.to_numpy(), "input_missing", columns=column)
     floor_zero = (~use_land & admin_floor.notna() & ~(q.floor_area_m2 > 0)).to_numpy()
-    reason = add_note(reason, floor_zero, "admin_share: total floor area is 0 or unknown")
-    return out, reason
+    notes.add(floor_zero, "admin_floor_zero")
+    return out

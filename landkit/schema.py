@@ -765,6 +765,6 @@ def _validate_geometry(out, kind: str, *, strict: bool, problems: _Problems):
                 warnings.simplefilter("ignore")
                 fixed, _ = repair(out)
             out = out.set_geometry(fixed)
-            warning = GeometryRepairedWarning.about(problems.layer, len(ids), ids=describe_ids(ids))
+            warning = GeometryRepairedWarning.about(problems.layer, len(ids), ids=ids)
             warnings.warn(warning, stacklevel=3)
     return out

@@ -11,6 +11,8 @@ and writes each as a sheet laid out for reading and printing:
   money (万元) and areas to 2 decimals, hectares to 4, X/Y to 3, fractions
   and their thresholds as percentages, counts and days as integers; dates
   are dates;
+* a column of English notes with a Chinese counterpart (``reason`` beside
+  ``reason_zh``) is shown by its counterpart only;
 * the park's and the parcel's name beside their ids (looked up in any sheet
   or table given that has both);
 * a frozen header and id columns, a filter, column widths fitted to Chinese
@@ -161,13 +163,20 @@ def _with_names(table: pd.DataFrame, lookups: Mapping[str, dict]) -> pd.DataFram
     return table[order]
 
 
+#: English note columns → their Chinese counterparts, shown in their place
+_CHINESE_TWINS = {"reason": "reason_zh"}
+
+
 def _plain(frame: pd.DataFrame) -> pd.DataFrame:
-    """A DataFrame without geometry, a named index made a column."""
+    """A DataFrame without geometry, a named index made a column, Chinese notes only."""
     table = pd.DataFrame(frame)
     if table.index.name is not None and table.index.name not in table.columns:
         table = table.reset_index()
     geometry = {"geometry", getattr(frame, "_geometry_column_name", None)}
     table = table.drop(columns=[col for col in table.columns if col in geometry])
+    for english, chinese in _CHINESE_TWINS.items():
+        if english in table.columns and chinese in table.columns:
+            table = table.drop(columns=english)
     table.columns = [str(col) for col in table.columns]
     return table.reset_index(drop=True)
 

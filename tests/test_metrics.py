@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import warnings
 
 import geopandas as gpd
@@ -123,6 +124,19 @@ def test_money_and_shares_by_hand(result):
     # P2 has no invested amount: NaN with its reason
     assert np.isnan(r.loc["P2", "investment_intensity_wan_yuan_per_mu"])
     assert "invested_wan_yuan missing" in r.loc["P2", "reason"]
+    assert "缺少已完成投资" in r.loc["P2", "reason_zh"]
+
+
+def test_every_reason_has_its_chinese_counterpart(sample_parcels, sample_path):
+    buildings = lk.read_layer(sample_path, "buildings")
+    with pytest.warns(lk.errors.GeometryRepairedWarning):
+        r = lk.parcel_metrics(sample_parcels, buildings)
+    assert r["reason"].isna().equals(r["reason_zh"].isna())
+    both = r.dropna(subset=["reason"])
+    assert len(both) > 0
+    for english, chinese in zip(both["reason"], both["reason_zh"], strict=True):
+        assert len(english.split("; ")) == len(chinese.split("；"))  # one note, two languages
+        assert not re.search(r"[a-z]{4,} [a-z]{4,}", chinese), chinese  # no English phrase left
 
 
 def test_control_indicators_national_2008(result):
