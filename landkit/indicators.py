@@ -39,7 +39,7 @@ from .crs import SQM_PER_HA, m2_to_mu, measure_area, require_crs
 from .errors import DataWarning, InputError, SchemaError, describe_ids
 from .industry import industry_concentration
 from .landuse import map_land_use
-from .metrics import add_note, parcel_quantities, ratio
+from .metrics import Reasons, add_note, parcel_quantities, ratio
 from .provenance import provenance
 from .schema import check_values, prepare_layer
 
@@ -162,11 +162,13 @@ def _sums(frame: pd.DataFrame, park: pd.Series, parks: pd.Index) -> pd.DataFrame
 
 
 def _gaps(parts: pd.DataFrame, ids: pd.Series, park: pd.Series, parks: pd.Index) -> pd.DataFrame:
-    """Per park and column: the parcels whose value is missing (text, "" when none)."""
+    """Per park and column: the parcels whose value is missing ((English, Chinese), "" when none)."""
     out = pd.DataFrame("", index=parks, columns=parts.columns, dtype=object)
     for column in parts.columns[parts.isna().any().to_numpy()]:
         missing = parts[column].isna().to_numpy()
-        listed = ids[missing].groupby(park[missing].to_numpy()).agg(lambda s: describe_ids(list(s)))
+        listed = ids[missing].groupby(park[missing].to_numpy()).agg(
+            lambda s: (describe_ids(list(s)), describe_ids(list(s), zh=True))
+        )
         out.loc[listed.index, column] = listed.to_numpy()
     return out
 
@@ -229,7 +231,7 @@ def park_indicators(
         ``industry_city`` 产城融合型, ``other``), the land-use mix
         ``<group>_land_share`` of the parcel area (groups :data:`MIX_GROUPS` and
         ``unknown``), ``national_<indicator>`` benchmarks, ``land_status_source``
-        (given, derived, mixed) and ``reason``.
+        (given, derived, mixed), ``reason`` and ``reason_zh`` (the same notes in Chinese).
 
     Examples
     --------
@@ -360,8 +362,8 @@ def park_indicators(
     for indicator, benchmark in zip(_INDICATORS, benchmarks, strict=True):
         out[f"national_{indicator}"] = np.nan if benchmark.value is None else benchmark.value
     out["land_status_source"] = source
-    reason = out.pop("reason")
-    out["reason"] = reason.replace("", None)
+    for column in ("reason", "reason_zh"):
+        out[column] = out.pop(column).replace("", None)
     out.attrs["landkit_provenance"] = provenance(
         inputs={"parks": parks, "parcels": parcels}
         | ({"buildings": buildings} if buildings is not None else {})
@@ -380,10 +382,10 @@ def _num(frame: pd.DataFrame, column: str) -> pd.Series:
 
 
 _INPUTS = {
-    "floor_A": "floor area",
-    "floor_A2": "floor area",
-    "footprint_A": "footprint",
-    "coefficient_A2": "footprint",
+    "floor_A": "floor_area_m2",
+    "floor_A2": "floor_area_m2",
+    "footprint_A": "footprint_area_m2",
+    "coefficient_A2": "footprint_area_m2",
     "invest_A2": "invested_wan_yuan or land_price_wan_yuan",
     "tax_A2": "tax_wan_yuan",
     "tax_A": "tax_wan_yuan",
@@ -391,32 +393,32 @@ _INPUTS = {
 
 
 def _rates(out, sums, gaps, source, *, has_grant: bool, has_idle: bool, rules) -> pd.DataFrame:
-    reason = pd.Series("", index=out.index, dtype=object)
+    notes = Reasons(out.index)
     derived = (source != "given").to_numpy()
     no_parcels = (out["n_parcels"] == 0).to_numpy()
-    reason = add_note(reason, no_parcels, "no parcels")
+    notes.add(no_parcels, "no_parcels")
     ha = {k: sums[k] / SQM_PER_HA for k in ("A", "A2")}
 
     def put(column, numerator, denominator, den_name, extra=None):
-        nonlocal reason
         value = ratio(sums[numerator] if isinstance(numerator, str) else numerator, denominator)
         blocked = np.zeros(len(out), bool) if extra is None else extra[0]
         value = value.where(~blocked)
         out[column] = value
         if extra is not None:
-            reason = add_note(reason, blocked & ~no_parcels, f"{column}: {extra[1]}")
+            notes.add(blocked & ~no_parcels, extra[1], indicator=column)
         zero = (
             ~blocked & ~no_parcels & ~(denominator > 0).to_numpy() & denominator.notna().to_numpy()
         )
-        reason = add_note(reason, zero, f"{column}: {den_name} is 0")
+        notes.add(zero, "denominator_zero", indicator=column, denominator=den_name)
         unknown = ~blocked & ~no_parcels & value.isna().to_numpy() & ~zero
         if isinstance(numerator, str) and numerator in _INPUTS:
-            listed = f"{column}: {_INPUTS[numerator]} missing on " + gaps[numerator]
-            reason = add_note(reason, unknown & (gaps[numerator] != "").to_numpy(), listed)
+            listed = unknown & (gaps[numerator] != "").to_numpy()
+            notes.add(listed, "inputs_missing_on", indicator=column, columns=_INPUTS[numerator],
+                      ids=gaps[numerator])  # fmt: skip
         else:
-            reason = add_note(reason, unknown, f"{column}: data missing")
+            notes.add(unknown, "data_missing", indicator=column)
 
-    not_derivable = (derived, "land status B/B21 cannot be derived; give land_status")
+    not_derivable = (derived, "status_b_not_derivable")
     put(
         "land_development_rate",
         sums["A"] + sums["B21"],
@@ -425,38 +427,38 @@ def _rates(out, sums, gaps, source, *, has_grant: bool, has_idle: bool, rules) -
         not_derivable,
     )
     put("land_supply_rate", sums["D"], sums["A"] + sums["B21"], "A+B21", not_derivable)
-    no_grant = (np.full(len(out), not has_grant), "no grant_date or land_status: D unknown")
-    put("land_built_rate", sums["A"], sums["D"], "D (supplied land)", no_grant)
-    put("industrial_land_rate", sums["A2"], sums["A"], "A (built-up land)")
-    put("residential_land_rate", sums["A1"], sums["A"], "A (built-up land)")
+    no_grant = (np.full(len(out), not has_grant), "supplied_unknown")
+    put("land_built_rate", sums["A"], sums["D"], "D", no_grant)
+    put("industrial_land_rate", sums["A2"], sums["A"], "A")
+    put("residential_land_rate", sums["A1"], sums["A"], "A")
     put(
         "high_tech_land_rate",
         sums["H"],
         sums["A"],
-        "A (built-up land)",
-        (derived, "H1/H2 cannot be derived; give land_status"),
+        "A",
+        (derived, "status_h_not_derivable"),
     )
-    put("composite_plot_ratio", "floor_A", sums["A"], "A (built-up land)")
-    put("building_density", "footprint_A", sums["A"], "A (built-up land)")
-    put("industrial_plot_ratio", "floor_A2", sums["A2"], "A2 (industrial land)")
-    put("industrial_building_coefficient", "coefficient_A2", sums["A2"], "A2 (industrial land)")
+    put("composite_plot_ratio", "floor_A", sums["A"], "A")
+    put("building_density", "footprint_A", sums["A"], "A")
+    put("industrial_plot_ratio", "floor_A2", sums["A2"], "A2")
+    put("industrial_building_coefficient", "coefficient_A2", sums["A2"], "A2")
     put(
         "industrial_investment_intensity_wan_yuan_per_ha",
         "invest_A2",
         ha["A2"],
-        "A2 (industrial land)",
+        "A2",
     )
-    put("industrial_tax_per_ha_wan_yuan", "tax_A2", ha["A2"], "A2 (industrial land)")
-    put("composite_tax_per_ha_wan_yuan", "tax_A", ha["A"], "A (built-up land)")
+    put("industrial_tax_per_ha_wan_yuan", "tax_A2", ha["A2"], "A2")
+    put("composite_tax_per_ha_wan_yuan", "tax_A", ha["A"], "A")
     no_idle = (
         derived & (not has_idle) | np.full(len(out), not has_grant),
-        "no idle result (idle=) or land_status G, or D unknown",
+        "no_idle_status",
     )
-    put("idle_land_rate", sums["G"], sums["D"], "D (supplied land)", no_idle)
+    put("idle_land_rate", sums["G"], sums["D"], "D", no_idle)
     out["zone_type"] = _zone_type(
         out["industrial_land_rate"], out["residential_land_rate"], rules=rules
     )
-    out["reason"] = reason
+    out["reason"], out["reason_zh"] = notes.english, notes.chinese
     return out
 
 

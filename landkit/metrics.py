@@ -281,6 +281,15 @@ REASON_TEXTS = {
     ),
     "no_value": "no value to judge: {indicators}",
     "no_threshold": "no threshold: {indicators}",
+    # park indicators (landkit.indicators)
+    "no_parcels": "no parcels",
+    "status_b_not_derivable": "{indicator}: land status B/B21 cannot be derived; give land_status",
+    "status_h_not_derivable": "{indicator}: H1/H2 cannot be derived; give land_status",
+    "supplied_unknown": "{indicator}: no grant_date or land_status: D unknown",
+    "no_idle_status": "{indicator}: no idle result (idle=) or land_status G, or D unknown",
+    "denominator_zero": "{indicator}: {denominator} is 0",
+    "inputs_missing_on": "{indicator}: {columns} missing on {ids}",
+    "data_missing": "{indicator}: data missing",
 }
 
 #: how a parameter of a reason reads in Chinese (others are shown as they are)
@@ -289,6 +298,7 @@ _ZH_PARAMETERS = {
     "indicator": lambda v: value_label("not_evaluated", v),
     "indicators": lambda v: value_label("not_evaluated", v.replace(",", ";")),
     "standard": lambda v: value_label("standard_edition", v),
+    "denominator": lambda v: value_label("denominator", v),
     "ids": lambda v: v,
 }
 

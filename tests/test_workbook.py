@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 
 import openpyxl
 import pandas as pd
@@ -138,9 +139,10 @@ def test_command_workbooks_are_fit_to_forward(sample_path, tmp_path, capsys):
     capsys.readouterr()
     for path in (idle / "idle.xlsx", assess, metrics):
         assert workbooks.problems(openpyxl.load_workbook(path)) == [], path.name
-    notes = workbooks.column(openpyxl.load_workbook(metrics)["地块指标"], "说明")
-    shown = [c.value for c in notes if c.value]
-    assert shown and all(workbooks.CJK.search(text) for text in shown)
-    assert not any("missing" in text or "no threshold" in text for text in shown)
+    for sheet in ("地块指标", "园区指标"):  # the notes in Chinese, not the English ``reason``
+        notes = workbooks.column(openpyxl.load_workbook(metrics)[sheet], "说明")
+        shown = [c.value for c in notes if c.value]
+        assert shown and all(workbooks.CJK.search(text) for text in shown), sheet
+        assert not any(re.search(r"[a-z]{4,} [a-z]{2,}", text) for text in shown), shown
     summary = workbooks.records(openpyxl.load_workbook(idle / "idle.xlsx")["汇总"])
     assert summary[0]["园区名称"] == "昆明经济技术开发区"
