@@ -36,6 +36,7 @@ from shapely.geometry import MultiPolygon, Polygon
 from . import standards
 from .crs import area_crs, m2_to_ha, m2_to_mu, measure_area, require_crs
 from .errors import GeometryError, InputError
+from .geometry import is_absent, require_polygonal
 from .io import atomic_path, write_table
 from .provenance import provenance
 from .rings import numbered_rings
@@ -69,12 +70,9 @@ def _single_feature(feature, *, what: str) -> gpd.GeoDataFrame:
         )
         raise InputError(msg)
     require_crs(frame, layer=what)
-    geom = frame.geometry.iloc[0]
-    if geom is None or geom.is_empty:
+    if is_absent(frame.geometry)[0]:
         raise GeometryError(f"{what}: the feature {frame.index[0]!r} has no geometry")
-    if geom.geom_type not in ("Polygon", "MultiPolygon"):
-        msg = f"{what}: the feature {frame.index[0]!r} is a {geom.geom_type}, not a polygon"
-        raise GeometryError(msg)
+    require_polygonal(frame.geometry, frame.index, layer=what)
     return frame
 
 
@@ -316,7 +314,7 @@ def _neighbour_parts(feature, layers, name_col: str, crs, tolerance: float):
         require_crs(layer, layer=where)
         geoms = np.asarray(layer.geometry.to_crs(crs).values, dtype=object)
         text = layer[name_col].astype("string").str.strip()
-        keep = ~(shapely.is_missing(geoms) | shapely.is_empty(geoms))
+        keep = ~is_absent(geoms)
         keep &= (text.notna() & (text != "")).to_numpy(dtype=bool)
         keep &= ~shapely.equals(geoms, feature)
         outside = shapely.difference(geoms, interior)

@@ -40,6 +40,7 @@ import pyproj
 import shapely
 
 from .errors import CRSError, InputError
+from .geometry import is_absent
 
 __all__ = [
     "CGCS2000",
@@ -360,7 +361,7 @@ def _own_zone_fits(gdf: gpd.GeoDataFrame | gpd.GeoSeries) -> bool:
     if not is_gauss_kruger(crs):
         return False
     geoms = gdf.geometry.values
-    if shapely.is_empty(geoms).all() or shapely.is_missing(geoms).all():
+    if is_absent(geoms).all():
         return True
     area = crs.area_of_use
     if area is None:
@@ -401,7 +402,7 @@ def area_zones(gdf: gpd.GeoDataFrame | gpd.GeoSeries) -> list[tuple[pyproj.CRS, 
     if _own_zone_fits(gdf):
         return [(crs, gdf.index)]
     geoms = gdf.geometry.values
-    present = ~(shapely.is_missing(geoms) | shapely.is_empty(geoms))
+    present = ~is_absent(geoms)
     lonlat = gpd.GeoSeries(geoms[present], crs=crs).to_crs(CGCS2000).values
     # the centre of the bounds in degrees picks the zone; unlike a centroid it exists
     # for every geometry, invalid or of zero area

@@ -43,7 +43,7 @@ import shapely
 from . import standards
 from .crs import align_crs, area_zones, m2_to_ha, m2_to_mu, measure_area, require_crs
 from .errors import InputError, SchemaError, describe_ids
-from .geometry import repair
+from .geometry import is_absent, repair, require_polygonal
 from .landuse import map_land_use
 from .provenance import provenance
 from .schema import prepare_layer
@@ -141,10 +141,11 @@ def parcel_quantities(
     are brought to the parcels' CRS; invalid geometries are repaired (with a warning).
     """
     geoms, repaired = repair(parcels, layer="parcels")
+    require_polygonal(geoms[~repaired], _ids(parcels, "parcel_id")[~repaired], layer="parcels")
     area = measure_area(geoms, area_method=area_method)
     index = parcels.index
     notes = pd.Series("", index=index, dtype=object)
-    notes = add_note(notes, shapely.is_missing(geoms.values), "parcel has no geometry")
+    notes = add_note(notes, is_absent(geoms), "parcel has no geometry")
     if buildings is None:
         floor = _column(parcels, "floor_area_m2")
         footprint = _column(parcels, "footprint_area_m2")
@@ -154,7 +155,9 @@ def parcel_quantities(
         return Quantities(area, floor, floor.copy(), footprint, source, repaired, notes)
 
     b_aligned = align_crs({"parcels": parcels, "buildings": buildings})["buildings"]
-    b_geoms, _ = repair(b_aligned, layer="buildings")
+    b_geoms, b_repaired = repair(b_aligned, layer="buildings")
+    b_ids = _ids(buildings, "building_id")[~b_repaired]
+    require_polygonal(b_geoms[~b_repaired], b_ids, layer="buildings")
     floors, counted = _buildings_floor_factors(buildings)
     zones = area_zones(geoms)
     own = area_method == "planar" and len(zones) == 1 and zones[0][0].equals(parcels.crs)

@@ -43,6 +43,7 @@ from ..crs import (
     require_crs,
 )
 from ..errors import CRSError, GeometryError, InputError, describe_ids
+from ..geometry import is_absent
 from ..rings import numbered_rings
 from .files import atomic_path
 
@@ -514,7 +515,7 @@ def write_coordinate_txt(
         raise InputError("write_coordinate_txt: the layer has no rows")
     geoms = gdf.geometry.values
     types = np.array([g.geom_type if g is not None else None for g in geoms], dtype=object)
-    bad = shapely.is_missing(geoms) | shapely.is_empty(geoms)
+    bad = is_absent(geoms)
     bad |= ~np.isin(types, ["Polygon", "MultiPolygon"])
     bad |= ~bad & ~shapely.is_valid(geoms)
     if bad.any():

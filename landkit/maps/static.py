@@ -19,6 +19,7 @@ import shapely
 
 from .. import crs as lkcrs
 from ..errors import InputError
+from ..geometry import is_absent
 from ..io import atomic_path, read_lines
 from ..labels import label, value_label
 from .categories import (
@@ -119,7 +120,7 @@ def _draw_lines(ax, lines, plane, window: tuple[float, ...]) -> list:
         layer = true_coordinates(layer, key, "auto")
         geoms = gpd.GeoSeries(layer.geometry.values, crs=layer.crs).to_crs(plane)
         near = geoms.clip_by_rect(*margin).values
-        near = near[~(shapely.is_empty(near) | shapely.is_missing(near))]
+        near = near[~is_absent(near)]
         if not shapely.intersects(near, shapely.box(*window)).any():
             continue
         style = LINE_STYLES[key]
@@ -141,7 +142,7 @@ def _draw_parcels(ax, parcels: gpd.GeoDataFrame, plane) -> list:
 
     parcels = true_coordinates(parcels, "parcels", "auto")
     values = parcels.geometry.values
-    drawn = parcels[~(shapely.is_missing(values) | shapely.is_empty(values))].to_crs(plane)
+    drawn = parcels[~is_absent(values)].to_crs(plane)
     categories = parcel_category(drawn).to_numpy()
     handles = []
     for name in CATEGORIES:
