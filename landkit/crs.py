@@ -54,6 +54,7 @@ __all__ = [
     "area_zones",
     "bd09_to_gcj02",
     "bd09_to_wgs84",
+    "check_coordinates",
     "declare_crs",
     "from_bd09",
     "from_gcj02",
@@ -730,7 +731,8 @@ def declare_crs(gdf: gpd.GeoDataFrame, crs=None, *, layer: str = "layer") -> gpd
     ------
     CRSError
         No CRS is given and the layer has none (the message suggests one from
-        the coordinates); the CRS says degrees but the coordinates are not;
+        the coordinates); the coordinates do not fit the CRS, given or own
+        (see :func:`check_coordinates`);
         ``"gcj02"`` / ``"bd09"`` declared for a projected layer.
 
     Examples
@@ -749,19 +751,70 @@ def declare_crs(gdf: gpd.GeoDataFrame, crs=None, *, layer: str = "layer") -> gpd
         if gdf.crs is not None and not pyproj.CRS(gdf.crs).is_geographic:
             msg = f"{layer}: crs={crs!r} declares lon/lat, but the layer is in {gdf.crs}."
             raise CRSError(msg)
-        return system(gdf.set_crs(4326, allow_override=True))
+        lonlat = gdf.set_crs(4326, allow_override=True)
+        check_coordinates(lonlat, layer=layer, declared=crs)
+        return system(lonlat)
     if crs is not None:
-        return gdf.set_crs(crs, allow_override=True)
+        declared = gdf.set_crs(crs, allow_override=True)
+        check_coordinates(declared, layer=layer, declared=crs)
+        return declared
     if gdf.crs is None:
         msg = f"{layer}: the layer has no coordinate reference system. Fix: pass crs= ({_crs_hint(gdf)})."
         raise CRSError(msg)
-    if pyproj.CRS(gdf.crs).is_geographic and not gdf.geometry.isna().all():
-        minx, miny, maxx, maxy = gdf.total_bounds
+    check_coordinates(gdf, layer=layer)
+    return gdf
+
+
+def check_coordinates(gdf: gpd.GeoDataFrame | gpd.GeoSeries, *, layer: str = "layer", declared=None) -> None:
+    """Raise :class:`CRSError` when the coordinates cannot be in the layer's CRS.
+
+    Caught: metre coordinates under a CRS in degrees; eastings that carry a
+    Gauss-Krüger zone prefix (``34 571 652``) under a zone CRS without one
+    (EPSG:4543), and eastings without it (``571 652``) under a zone CRS with
+    one (EPSG:4522). A layer without geometries passes.
+
+    Examples
+    --------
+    >>> import landkit as lk
+    >>> parks = lk.read_layer(lk.sample_data_path(), "parks")
+    >>> check_coordinates(parks, layer="parks")
+    >>> check_coordinates(parks.set_crs(4522, allow_override=True), layer="parks")
+    Traceback (most recent call last):
+    ...
+    landkit.errors.CRSError: parks: the CRS EPSG:4522 puts the zone number in front of the eastings (34 500 000), but the eastings have none (...). Fix: pass crs='EPSG:4543' (the same zone without the prefix).
+    """
+    if gdf.crs is None or is_absent(gdf.geometry if isinstance(gdf, gpd.GeoDataFrame) else gdf).all():
+        return
+    minx, miny, maxx, maxy = gdf.total_bounds
+    if not np.isfinite([minx, miny, maxx, maxy]).all():
+        return
+    crs = pyproj.CRS(gdf.crs)
+    given = f"crs={declared!r}" if declared is not None else f"the CRS {crs.to_string()}"
+    if crs.is_geographic:
         if minx < -180 or maxx > 360 or miny < -90 or maxy > 90:
             hint = _crs_hint(gdf.set_crs(None, allow_override=True))
             msg = (
-                f"{layer}: the CRS says degrees ({gdf.crs.to_string()}) but the coordinates are not "
-                f"degrees. Fix: pass the real crs= ({hint})."
+                f"{layer}: {given} says degrees but the coordinates are not degrees "
+                f"(x {minx:.6g} … {maxx:.6g}, y {miny:.6g} … {maxy:.6g}). Fix: pass the real crs= ({hint})."
             )
             raise CRSError(msg)
-    return gdf
+        return
+    zone = gk_zone(crs)
+    if zone is None:
+        return
+    carried = {prefixed_zone(float(minx)), prefixed_zone(float(maxx))}
+    if not zone.prefix and carried != {None}:
+        fit = zone_crs_from_eastings([minx, maxx], datum=zone.datum)
+        fix = f"crs='EPSG:{fit.to_epsg()}'" if fit is not None else "the zone CRS whose eastings carry the zone number"
+        msg = (
+            f"{layer}: the eastings carry a zone prefix ({minx:,.0f} … {maxx:,.0f}), but {given} "
+            f"has none (eastings about 500 000). Fix: pass {fix}."
+        )
+        raise CRSError(msg)
+    if zone.prefix and maxx < 1_000_000:
+        plain = zone.with_prefix(False).epsg
+        msg = (
+            f"{layer}: {given} puts the zone number in front of the eastings "
+            f"({zone.zone} 500 000), but the eastings have none ({minx:,.0f} … {maxx:,.0f}). Fix: pass crs='EPSG:{plain}' (the same zone without the prefix)."
+        )
+        raise CRSError(msg)
