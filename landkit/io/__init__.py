@@ -27,6 +27,8 @@ from . import postgis
 from .coordinate_txt import read_coordinate_txt, write_coordinate_txt
 from .files import (
     atomic_path,
+    check_target,
+    interruptible,
     list_layers,
     read_file_layer,
     read_file_table,
@@ -41,6 +43,8 @@ __all__ = [
     "LINE_KEYS",
     "LinesSource",
     "atomic_path",
+    "check_target",
+    "interruptible",
     "list_layers",
     "read_coordinate_txt",
     "read_layer",
