@@ -122,7 +122,7 @@ def _started(parcels: pd.DataFrame, floor: pd.Series, footprint: pd.Series) -> n
     by_status = np.full(n, None, dtype=object) if status is None else status.to_numpy(dtype=object)
     has_actual = np.zeros(n, bool) if actual is None else actual.notna().to_numpy()
     built = ((floor.fillna(0) > 0) | (footprint.fillna(0) > 0)).to_numpy()
-    decided = np.array([s in ("started", "not_started") for s in by_status])
+    decided = np.array([s in ("started", "not_started") for s in by_status], dtype=bool)
     from_records = np.where(decided, by_status == "started", has_actual)
     no_record = ~decided & ~has_actual
     return np.where(no_record, built, from_records)
@@ -266,7 +266,7 @@ def park_indicators(
     given = (
         _given_codes(data["land_status"]) if "land_status" in data.columns else [None] * len(data)
     )
-    is_given = np.array([g is not None for g in given])
+    is_given = np.array([g is not None for g in given], dtype=bool)
     codes = [
         (g | frozenset({"G"}) if idle_flags is not None and bool(idle_flags.iloc[i]) else g)
         if g is not None

@@ -377,7 +377,7 @@ def _thresholds(
             row_status = np.where(has_contract, "user", row_status)
             key = f"{indicator}_{bound}"
             thresholds[key] = pd.Series(values, index=index, name=key)
-            rank = np.array([_STATUS_ORDER.index(s) + 1 if s else 0 for s in _codes(row_status)])
+            rank = np.array([_STATUS_ORDER.index(s) + 1 if s else 0 for s in _codes(row_status)], dtype=int)
             status = np.maximum(status, rank[_positions(row_status)])
     names = np.array([None, *_STATUS_ORDER], dtype=object)
     extra["threshold_status"] = names[status]
@@ -618,7 +618,7 @@ def parcel_metrics(
         no_threshold = (low.isna() & high.isna()).to_numpy()
         no_threshold_for = _add_item(no_threshold_for, undecided & no_threshold & scope, indicator)
         no_value_for = _add_item(no_value_for, undecided & ~no_threshold, indicator)
-    no_code = scope & np.array([d is None for d in divisions]) & out["plot_ratio_min"].isna()
+    no_code = scope & np.array([d is None for d in divisions], dtype=bool) & out["plot_ratio_min"].isna()
     reason = add_note(reason, no_code.to_numpy(), "plot_ratio: no industry_code for the minimum")
     reason = add_note(reason, no_value_for != "", "no value to judge: " + no_value_for)
     reason = add_note(reason, no_threshold_for != "", "no threshold: " + no_threshold_for)
