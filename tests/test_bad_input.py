@@ -220,7 +220,7 @@ def test_a_line_or_point_where_a_polygon_is_expected_is_refused(sample, name, ki
     error = LandkitError if name == "zonal_stats_coverage" else GeometryError
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
-        with pytest.raises(error, match="not polygons|needs polygons"):
+        with pytest.raises(error, match=r"not polygons|needs polygons"):
             POLYGON_FUNCTIONS[name](cut, parcels)
 
 
