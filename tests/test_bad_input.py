@@ -304,3 +304,55 @@ def test_the_sigterm_handler_is_restored_after_a_write(tmp_path):
     previous = signal.getsignal(signal.SIGTERM)
     lk.write_layer(_read("parks"), tmp_path / "parks.gpkg")
     assert signal.getsignal(signal.SIGTERM) is previous
+
+
+# ------------------------------------------------------------------ ids of another dtype
+
+ID_FLAVOURS = {
+    "int": lambda ids: [int(i) for i in ids],
+    "float": lambda ids: [float(i) for i in ids],
+    "text": lambda ids: [str(i) for i in ids],
+    "zero-padded text": lambda ids: [f"{int(i):04d}" for i in ids],
+}
+
+
+@pytest.mark.parametrize("theirs", sorted(ID_FLAVOURS))
+@pytest.mark.parametrize("ours", sorted(ID_FLAVOURS))
+def test_results_join_back_whatever_the_id_type(ours, theirs):
+    from landkit.maps import combine_results
+
+    parcels = pd.DataFrame({"parcel_id": ID_FLAVOURS[ours]([3, 1, 2]), "status": ["a", "b", "c"]})
+    idle = pd.DataFrame({"parcel_id": ID_FLAVOURS[theirs]([1, 2]), "idle_status": ["idle", "active"]})
+    joined = combine_results(parcels, idle)
+    assert joined["parcel_id"].tolist() == parcels["parcel_id"].tolist()
+    assert joined["idle_status"].isna().tolist() == [True, False, False]
+    assert joined["idle_status"].iloc[1:].tolist() == ["idle", "active"]
+
+
+def test_results_that_match_nothing_are_an_input_error():
+    from landkit.maps import combine_results
+
+    parcels = pd.DataFrame({"parcel_id": ["P1", "P2"]})
+    with pytest.raises(lk.InputError, match="none of its 1 ids"):
+        combine_results(parcels, pd.DataFrame({"parcel_id": ["Q9"], "idle_status": ["idle"]}))
+
+
+@pytest.mark.parametrize("flavour", ["int", "text"])
+def test_the_report_summary_joins_park_ids_of_either_type(tmp_path, flavour):
+    import openpyxl
+
+    parks = pd.DataFrame({"park_id": ["1", "2"], "name": ["甲", "乙"]})
+    checked = pd.DataFrame(
+        {
+            "parcel_id": ["a", "b", "c"],
+            "park_id": ID_FLAVOURS[flavour]([1, 1, 2]),
+            "status": ["violation", "violation", "compliant"],
+        }
+    )
+    target = lk.write_report(tmp_path / "report.xlsx", parks=parks, three_lines=checked)
+    rows = list(openpyxl.load_workbook(target).worksheets[0].iter_rows(values_only=True))
+    by_name = {row[1]: row for row in rows[1:]}
+    assert by_name["甲"][-2:] == (2, 2)  # parcels, violations
+    assert by_name["乙"][-2:] == (1, 0)
+    with pytest.raises(lk.InputError, match="park_id"):
+        lk.write_report(tmp_path / "other.xlsx", parks=parks.assign(park_id=["X", "Y"]), three_lines=checked)
