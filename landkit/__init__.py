@@ -8,87 +8,71 @@ Examples
 4543
 """
 
-from importlib.metadata import PackageNotFoundError, version
+from importlib import import_module
+from typing import Any
 
-try:
-    __version__ = version("landkit")
-except PackageNotFoundError:  # running from a source tree that is not installed
-    __version__ = "0.0.0"
+from ._version import __version__ as __version__
 
-from . import crs, errors, schema, standards
-from .assess import (
-    assess_parks,
-    industry_concentration,
-    parcels_outside_parks,
-    parks_per_county,
-    protective_distance_check,
-)
-from .boundary import (
-    boundary_points,
-    four_boundaries,
-    park_publication_sheet,
-    write_boundary_points,
-    write_publication_sheet,
-)
-from .constraints import check_three_lines, park_three_line_summary, three_line_overlaps
-from .errors import CRSError, GeometryError, InputError, LandkitError, SchemaError
-from .idle import detect_idle
-from .indicators import mu_benefit, park_indicators
-from .io import (
-    read_coordinate_txt,
-    read_layer,
-    read_table,
-    sample_data_path,
-    write_coordinate_txt,
-    write_layer,
-    write_layers,
-    write_table,
-)
-from .maps import make_map, static_map
-from .metrics import parcel_metrics
-from .raster import zonal_stats
-from .report import write_report
-from .schema import validate_layer
+# Public name → the module (relative to landkit) that defines it. A name mapped to itself is
+# a submodule. Modules load on first use, so ``import landkit`` stays light: folium,
+# matplotlib, openpyxl, dask and sqlalchemy load only when a function that needs them runs.
+_EXPORTS = {
+    "CRSError": "errors",
+    "GeometryError": "errors",
+    "InputError": "errors",
+    "LandkitError": "errors",
+    "SchemaError": "errors",
+    "assess_parks": "assess",
+    "boundary_points": "boundary",
+    "check_three_lines": "constraints",
+    "crs": "crs",
+    "detect_idle": "idle",
+    "errors": "errors",
+    "four_boundaries": "boundary",
+    "industry_concentration": "indicators",
+    "make_map": "maps",
+    "mu_benefit": "indicators",
+    "parcel_metrics": "metrics",
+    "parcels_outside_parks": "siting",
+    "park_indicators": "indicators",
+    "park_publication_sheet": "boundary",
+    "park_three_line_summary": "constraints",
+    "parks_per_county": "siting",
+    "protective_distance_check": "siting",
+    "read_coordinate_txt": "io",
+    "read_layer": "io",
+    "read_table": "io",
+    "sample_data_path": "io",
+    "schema": "schema",
+    "standards": "standards",
+    "static_map": "maps",
+    "three_line_overlaps": "constraints",
+    "validate_layer": "schema",
+    "write_boundary_points": "boundary",
+    "write_coordinate_txt": "io",
+    "write_layer": "io",
+    "write_layers": "io",
+    "write_publication_sheet": "boundary",
+    "write_report": "report",
+    "write_table": "io",
+    "zonal_stats": "raster",
+}
 
-__all__ = [
-    "CRSError",
-    "GeometryError",
-    "InputError",
-    "LandkitError",
-    "SchemaError",
-    "__version__",
-    "assess_parks",
-    "boundary_points",
-    "check_three_lines",
-    "crs",
-    "detect_idle",
-    "errors",
-    "four_boundaries",
-    "industry_concentration",
-    "make_map",
-    "mu_benefit",
-    "parcel_metrics",
-    "parcels_outside_parks",
-    "park_indicators",
-    "park_publication_sheet",
-    "park_three_line_summary",
-    "parks_per_county",
-    "protective_distance_check",
-    "read_coordinate_txt",
-    "read_layer",
-    "read_table",
-    "sample_data_path",
-    "schema",
-    "standards",
-    "static_map",
-    "three_line_overlaps",
-    "validate_layer",
-    "write_boundary_points",
-    "write_coordinate_txt",
-    "write_layer",
-    "write_layers",
-    "write_publication_sheet",
-    "write_report",
-    "write_table",
-    "zonal_stats",
-]
+__all__ = sorted(["__version__", *_EXPORTS])
+
+
+def __getattr__(name: str) -> Any:
+    """Import the module defining a public name on first use (PEP 562)."""
+    try:
+        target = _EXPORTS[name]
+    except KeyError:
+        msg = f"module {__name__!r} has no attribute {name!r}"
+        raise AttributeError(msg) from None
+    module = import_module(f"{__name__}.{target}")
+    value = module if target == name else getattr(module, name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted({*globals(), *__all__})

@@ -1,62 +1,37 @@
-"""Annual park assessment and the policy's other land rules.
+"""Annual park assessment (clause 十九 of 昆政办〔2019〕15号).
 
-The Kunming policy on development zones (昆政办〔2019〕15号) ranks its parks every
-year and acts on the result, and sets a few land rules beside the assessment:
-
-* (十九) a yellow card for a park that fails the annual assessment or ranks in the
-  last three; delisting for a park last three years running; area reduction or
-  downgrade for parks that hold land idle for long or develop little
-  (:func:`assess_parks`);
-* (十六) at most one park per county, and expansion only for a park built up on its
-  approved area that meets the intensive-use standards (:func:`parks_per_county`,
-  the ``expansion_ready`` column of :func:`assess_parks`);
-* (十) new industrial projects inside a park, mining and energy projects excepted
-  (:func:`parcels_outside_parks`);
-* (十七) protective distances between hazardous industries and housing or public
-  services (:func:`protective_distance_check`);
-* (五) leading industries above 80 % of a park's output and emerging industries
-  at 40 % (:func:`industry_concentration`).
+The Kunming policy on development zones ranks its parks every year and acts on
+the result: a yellow card for a park that fails the annual assessment or ranks in
+the last three; delisting for a park last three years running; area reduction or
+downgrade for parks that hold land idle for long or develop little; and, by
+clause 十六, expansion only for a park built up on its approved area that meets the
+intensive-use standards (the ``expansion_ready`` column). The policy's location
+rules are in :mod:`landkit.siting`, the industry shares in
+:mod:`landkit.indicators`.
 
 Every number comes from a table in ``landkit/standards/`` (``assessment``,
-``assessment_scheme``, ``assessment_expansion``, ``protective_distances``) with its
-document, clause and status. Numbers no source fixes (the pass mark, the weights,
-the distances) ship as ``example`` values; a result that rests on one says so.
+``assessment_scheme``, ``assessment_expansion``) with its document, clause and
+status. Numbers no source fixes (the pass mark, the weights) ship as ``example``
+values; a result that rests on one says so.
 """
 
 from __future__ import annotations
 
-import logging
-import warnings
 from collections.abc import Iterable, Mapping
 
-import geopandas as gpd
 import numpy as np
 import pandas as pd
-import shapely
 
 from . import standards
-from .crs import SQM_PER_MU, area_zones, require_crs
 from .errors import InputError, SchemaError, describe_ids
-from .geometry import repair
-from .landuse import map_land_use
 from .provenance import provenance
 from .schema import label, prepare_layer
 
-__all__ = [
-    "assess_parks",
-    "industry_concentration",
-    "parcels_outside_parks",
-    "parks_per_county",
-    "protective_distance_check",
-]
+__all__ = ["assess_parks"]
 
-logger = logging.getLogger(__name__)
-
-POLICY = "昆政办〔2019〕15号"
 _RULES = "assessment"
 _SCHEME = "assessment_scheme"
 _EXPANSION = "assessment_expansion"
-_DISTANCES = "protective_distances"
 _ASSESSMENT_KEYS = (
     "pass_mark",
     "yellow_card_bottom_n",
@@ -70,16 +45,7 @@ _ASSESSMENT_KEYS = (
 # --------------------------------------------------------------------- rules
 
 
-def _rule(key: str, overrides: Mapping[str, object] | None) -> tuple[float, str]:
-    """The value of an assessment rule and its status (``user`` when overridden)."""
-    if overrides and key in overrides:
-        return float(overrides[key]), "user"
-    row = standards.rule_row(_RULES, key)
-    return float(standards.rule(_RULES, key)), row["status"]
-
-
-def _ref(clause: str) -> str:
-    return f"{POLICY}（{clause}）"
+_ref = standards.cite
 
 
 def _number(value: float, unit: str = "") -> str:
@@ -92,31 +58,13 @@ def _shown(value: float, status: str, unit: str = "") -> str:
     return f"{text}（示例值）" if status == "example" else text
 
 
-def _check_overrides(overrides: Mapping[str, object] | None) -> None:
-    if not overrides:
-        return
-    known = set(standards.load_table(_RULES)["key"])
-    unknown = sorted(set(overrides) - known)
-    if unknown:
-        msg = (
-            f"rules: unknown key(s) {', '.join(unknown)}. Fix: use keys of the "
-            f"'{_RULES}' table: {', '.join(sorted(known))}"
-        )
-        raise InputError(msg)
-    not_numbers = sorted(
-        k for k, v in overrides.items() if pd.isna(pd.to_numeric(v, errors="coerce"))
-    )
-    if not_numbers:
-        raise InputError(f"rules: {', '.join(not_numbers)} must be numbers")
-
-
 # -------------------------------------------------------------------- scheme
 
 
 def _scheme_table(scheme: pd.DataFrame | Mapping | None) -> pd.DataFrame:
     """The scoring scheme as a frame indexed by indicator with weight, direction, ideal, worst."""
     if scheme is None:
-        table = standards.load_table(_SCHEME)
+        table = standards.table(_SCHEME)
     elif isinstance(scheme, Mapping):
         table = (
             pd.DataFrame.from_dict(dict(scheme), orient="index").rename_axis("key").reset_index()
@@ -255,7 +203,7 @@ def assess_parks(
     *,
     year: int,
     scheme: pd.DataFrame | Mapping[str, Mapping[str, object]] | None = None,
-    rules: Mapping[str, float] | None = None,
+    rules: Mapping[str, object] | pd.DataFrame | None = None,
     expansion: pd.DataFrame | None = None,
 ) -> pd.DataFrame:
     """Assess the parks of one year: score, rank, yellow cards, delisting, reduction, expansion.
@@ -280,8 +228,9 @@ def assess_parks(
         the weighted mean of the points. A mapping indicator → {weight, direction,
         ideal, worst} works too. Default: the ``assessment_scheme`` table (the
         evaluation's indicators; weights and ideals are examples).
-    rules : mapping, optional
-        Overrides of the ``assessment`` table by key, e.g. ``{"pass_mark": 65}``.
+    rules : mapping or DataFrame, optional
+        Overrides of the ``assessment`` table by key, e.g. ``{"pass_mark": 65}``
+        (see :mod:`landkit.standards`); recorded with the status ``user``.
     expansion : DataFrame, optional
         Expansion thresholds with ``key``, ``bound`` (``min``/``max``), ``value``;
         default: the ``assessment_expansion`` table (example values).
@@ -313,7 +262,7 @@ def assess_parks(
     >>> print(result.at["S539019", "reasons"].split("；")[0])
     黄牌警告：综合得分 56.42 低于合格分 60（示例值）【昆政办〔2019〕15号（十九）】
     """
-    _check_overrides(rules)
+    rules = standards.overrides(rules, _RULES)
     table = prepare_layer(history, "park_history", required=("park_id", "year"), layer="history")
     table = _checked_history(table)
     year = int(year)
@@ -327,17 +276,17 @@ def assess_parks(
     scored = scored.join(ranks)
 
     current = scored[scored["year"] == year].set_index("park_id")
-    rule_values = {key: _rule(key, rules) for key in _ASSESSMENT_KEYS}
-    pass_mark = rule_values["pass_mark"][0]
+    rule_values = {key: standards.get(_RULES, key, rules=rules) for key in _ASSESSMENT_KEYS}
+    pass_mark = rule_values["pass_mark"].value
 
     out = current[["year", "score", "score_source", "rank", "bottom_rank", "ranked_parks"]].copy()
     has_score = out["score"].notna()
     out["passed"] = _flag(out["score"] >= pass_mark, has_score)
-    in_bottom = (out["bottom_rank"] <= rule_values["yellow_card_bottom_n"][0]).fillna(False)
+    in_bottom = (out["bottom_rank"] <= rule_values["yellow_card_bottom_n"].value).fillna(False)
     out["yellow_card"] = _flag(~out["passed"].fillna(True) | in_bottom, has_score)
     runs = _last_place_runs(scored, year)
     out["last_place_years"] = runs.reindex(out.index).fillna(0).astype(int)
-    enough = out["last_place_years"] >= rule_values["delist_consecutive_years"][0]
+    enough = out["last_place_years"] >= rule_values["delist_consecutive_years"].value
     out["delist_recommended"] = _flag(enough, has_score)
     out = out.join(_reduction_flags(table, year, rule_values))
     current_rows = table[table["year"] == year].set_index("park_id")
@@ -366,7 +315,7 @@ def assess_parks(
             _SCHEME if scheme is None else "scheme (given)",
             _EXPANSION if expansion is None else "expansion (given)",
         ],
-        rules=[f"{key}={value:g} ({status})" for key, (value, status) in rule_values.items()],
+        rules=[rule.describe() for rule in rule_values.values()],
     )
     return out
 
@@ -421,8 +370,8 @@ def _last_place_runs(scored: pd.DataFrame, year: int) -> pd.Series:
 
 def _reduction_flags(table: pd.DataFrame, year: int, rule_values) -> pd.DataFrame:
     """long_idle, low_development and reduce_or_downgrade (clause 十九)."""
-    idle_min = rule_values["long_idle_rate_min"][0]
-    idle_years = int(rule_values["long_idle_years"][0])
+    idle_min = rule_values["long_idle_rate_min"].value
+    idle_years = int(rule_values["long_idle_years"].value)
     values = _numeric_columns(table, ["idle_land_rate", "land_development_rate"])
     frame = table[["park_id", "year"]].join(values)
     current = frame[frame["year"] == year].set_index("park_id")
@@ -439,7 +388,7 @@ def _reduction_flags(table: pd.DataFrame, year: int, rule_values) -> pd.DataFram
     if "land_development_rate" in frame.columns:
         rate = current["land_development_rate"]
         out["low_development"] = _flag(
-            rate < rule_values["low_development_rate_max"][0], rate.notna()
+            rate < rule_values["low_development_rate_max"].value, rate.notna()
         )
     out["reduce_or_downgrade"] = out["long_idle"] | out["low_development"]
     return out
@@ -447,7 +396,7 @@ def _reduction_flags(table: pd.DataFrame, year: int, rule_values) -> pd.DataFram
 
 def _expansion_table(expansion: pd.DataFrame | None) -> pd.DataFrame:
     table = (
-        standards.load_table(_EXPANSION) if expansion is None else pd.DataFrame(expansion).copy()
+        standards.table(_EXPANSION) if expansion is None else pd.DataFrame(expansion).copy()
     )
     missing = [c for c in ("key", "bound", "value") if c not in table.columns]
     if missing:
@@ -522,15 +471,16 @@ def _expansion(current: pd.DataFrame, yellow: pd.Series, expansion) -> pd.DataFr
 def _reason_texts(out, current, *, rule_values, history_years, scheme_name) -> pd.DataFrame:
     """reasons, legal_basis and example_values of every assessed park.
 
-    ``rule_values`` maps each assessment rule key to its (value, status);
+    ``rule_values`` maps each assessment rule key to its :class:`~landkit.standards.Rule`;
     ``scheme_name`` names the scheme table when its weights are example values.
     """
 
     def shown(key: str) -> str:
-        return _shown(*rule_values[key], standards.rule_row(_RULES, key)["unit"])
+        rule = rule_values[key]
+        return _shown(rule.value, rule.status, rule.unit)
 
     def examples(*keys: str) -> list[str]:
-        return [k for k in keys if rule_values[k][1] == "example"]
+        return [k for k in keys if rule_values[k].status == "example"]
 
     reasons, bases, example_values = [], [], []
     for park in out.index:
@@ -551,7 +501,7 @@ def _reason_texts(out, current, *, rule_values, history_years, scheme_name) -> p
                         examples("pass_mark"),
                     )
                 )
-            if row["bottom_rank"] <= rule_values["yellow_card_bottom_n"][0]:
+            if row["bottom_rank"] <= rule_values["yellow_card_bottom_n"].value:
                 found.append(
                     (
                         f"黄牌警告：位于后{shown('yellow_card_bottom_n')}名"
@@ -608,593 +558,3 @@ def _reason_texts(out, current, *, rule_values, history_years, scheme_name) -> p
         {"reasons": reasons, "legal_basis": bases, "example_values": example_values},
         index=out.index,
     )
-
-
-# ------------------------------------------------------------ parks per county
-
-
-def parks_per_county(
-    parks: gpd.GeoDataFrame,
-    counties: gpd.GeoDataFrame | None,
-    *,
-    county_col: str = "name",
-) -> pd.DataFrame:
-    """Count the parks of each county against the limit of one (clause 十六).
-
-    A park belongs to the county holding the largest part of its area (areas in
-    the Gauss-Krüger zone of :func:`landkit.crs.area_crs`). With ``counties=None``
-    the parks' own ``county`` column (所在县区) decides.
-
-    Parameters
-    ----------
-    parks : GeoDataFrame
-        Parks with ``park_id``.
-    counties : GeoDataFrame or None
-        County polygons with a name column.
-    county_col : str
-        The counties' name column (default ``name``; 名称 and other aliases work).
-
-    Returns
-    -------
-    DataFrame
-        Indexed by county (every county, in the counties' order): ``park_count``,
-        ``park_ids`` (separated by ``;``), ``limit``, ``over_limit``, ``legal_basis``.
-        Parks in no county are named in a warning.
-
-    Examples
-    --------
-    >>> import landkit as lk
-    >>> path = lk.sample_data_path()
-    >>> table = parks_per_county(lk.read_layer(path, "parks"), lk.read_layer(path, "counties"))
-    >>> table.loc[table["over_limit"], ["park_count", "park_ids"]]
-            park_count         park_ids
-    county
-    官渡区            2  G531042;G533124
-    """
-    parks = prepare_layer(parks, "parks", required=("park_id",), layer="parks")
-    if counties is None:
-        if "county" not in parks.columns:
-            raise SchemaError(
-                "parks: no 'county' column (所在县区) and no counties layer. "
-                "Fix: pass the counties layer or add the column."
-            )
-        names = parks["county"]
-        order = list(dict.fromkeys(names.dropna()))
-    else:
-        if county_col not in counties.columns:
-            counties = prepare_layer(counties, "counties", required=(county_col,), layer="counties")
-        dup = counties[county_col].duplicated(keep=False)
-        if dup.any():
-            raise SchemaError(
-                f"counties: column {county_col!r} repeats "
-                f"{describe_ids(sorted(set(counties.loc[dup, county_col])))}. "
-                "Fix: give every county its own name (or dissolve the parts first)."
-            )
-        order = counties[county_col].tolist()
-        names = _largest_overlap(parks, counties, county_col)
-    missing = names.isna()
-    if missing.any():
-        warnings.warn(
-            f"parks: {int(missing.sum())} parks lie in no county (or have no geometry or county) "
-            "and are not counted "
-            f"(ids {describe_ids(parks.loc[missing, 'park_id'])})",
-            stacklevel=2,
-        )
-    limit, status = _rule("parks_per_county_max", None)
-    ids = parks["park_id"].groupby(names.to_numpy()).agg(lambda s: ";".join(map(str, s)))
-    out = pd.DataFrame(index=pd.Index(order, name="county"))
-    out["park_count"] = (
-        parks["park_id"].groupby(names.to_numpy()).size().reindex(order).fillna(0).astype(int)
-    )
-    out["park_ids"] = ids.reindex(order).fillna("")
-    out["limit"] = int(limit)
-    out["over_limit"] = out["park_count"] > limit
-    out["legal_basis"] = np.where(
-        out["over_limit"], f"{_ref('十六')}：原则上每个县（市）区园区不超过{limit:g}个", ""
-    )
-    out.attrs["landkit_provenance"] = provenance(
-        inputs={"parks": parks, "counties": counties if counties is not None else "parks.county"},
-        rule_tables=[_RULES],
-        rules=[f"parks_per_county_max={limit:g} ({status})"],
-    )
-    return out
-
-
-def _largest_overlap(
-    parks: gpd.GeoDataFrame, counties: gpd.GeoDataFrame, county_col: str
-) -> pd.Series:
-    """The county holding the largest share of each park's area (NA when none)."""
-    require_crs(parks, layer="parks")
-    require_crs(counties, layer="counties")
-    crs = area_zones(parks)[0][0]
-    logger.info("assigning parks to counties by overlap area in %s", crs.to_string())
-    park_geoms, _ = repair(parks.to_crs(crs), layer="parks")
-    county_geoms, _ = repair(counties.to_crs(crs), layer="counties")
-    tree = shapely.STRtree(county_geoms.values)
-    left, right = tree.query(park_geoms.values, predicate="intersects")
-    names = pd.Series(pd.NA, index=parks.index, dtype=object)
-    if len(left):
-        areas = shapely.area(
-            shapely.intersection(park_geoms.values[left], county_geoms.values[right])
-        )
-        pairs = pd.DataFrame({"park": left, "county": right, "area": areas})
-        best = pairs.sort_values(["park", "area"], ascending=[True, False], kind="stable")
-        best = best.drop_duplicates("park")
-        names.iloc[best["park"].to_numpy()] = counties[county_col].to_numpy()[
-            best["county"].to_numpy()
-        ]
-    return names
-
-
-# ------------------------------------------------------- parcels outside parks
-
-
-def _land_class(frame: pd.DataFrame, category: str) -> pd.Series:
-    """True where ``land_use`` is in ``category``; NA where the code is missing or unknown.
-
-    Categories: ``industrial`` (2023 code 1001 工业用地 and its subclasses),
-    ``residential`` and ``public_service`` (the groups of :func:`landkit.landuse.map_land_use`).
-    The code scheme comes from a ``land_use_scheme`` column when there is one (default 2023).
-    """
-    schemes = frame["land_use_scheme"] if "land_use_scheme" in frame.columns else None
-    mapped = map_land_use(frame["land_use"], schemes=schemes)
-    if category == "industrial":
-        hit = mapped["code_2023"].astype("string").str.startswith("1001")
-    else:
-        hit = mapped["mix_group"].astype("string") == category
-    return hit.astype("boolean").where(mapped["code_2023"].notna(), pd.NA)
-
-
-def _code_in(codes: pd.Series, prefixes: Iterable[str]) -> pd.Series:
-    text = codes.astype("string").str.strip()
-    return text.str.startswith(tuple(prefixes)).fillna(False).astype(bool)
-
-
-def parcels_outside_parks(
-    parcels: gpd.GeoDataFrame,
-    parks: gpd.GeoDataFrame,
-    *,
-    since=None,
-    tolerance_m2: float | None = None,
-) -> gpd.GeoDataFrame:
-    """Industrial parcels or projects outside every park (clause 十).
-
-    New industrial projects must lie in a city-level or higher park; mining and
-    energy projects, which need particular sites, are exempt (division codes in
-    the ``assessment`` table, ``outside_park_exempt_industries``).
-
-    A row is industrial when its ``land_use`` maps to 1001 工业用地 (三调 0601 with
-    ``land_use_scheme="sandiao"``, GB 50137 M…); without ``land_use``, when its ``industry_code`` is an
-    industry in the statistical sense (工业: mining, manufacturing and utilities,
-    GB/T 4754 divisions 06–46). Areas are measured in the Gauss-Krüger zone of each
-    feature. Points (projects) are inside when they fall in or on a park.
-
-    Parameters
-    ----------
-    parcels : GeoDataFrame
-        Parcels or project points.
-    parks : GeoDataFrame
-        Park boundaries.
-    since : date or str, optional
-        Only parcels granted (``grant_date``) on or after this date are new
-        projects; older ones get ``existing``. Default: every parcel is checked.
-    tolerance_m2 : float, optional
-        Outside area below this counts as inside (default: the table's
-        ``outside_park_tolerance_m2``).
-
-    Returns
-    -------
-    GeoDataFrame
-        A copy of ``parcels`` (same index and order) with ``industrial``,
-        ``exempt``, ``outside_park_m2``, ``outside_park_mu``, ``outside_share``
-        and ``park_status`` ∈ {``inside``, ``partly_outside``, ``outside``,
-        ``not_industrial``, ``exempt``, ``existing``, ``unknown_use``,
-        ``no_geometry``}, ``legal_basis``.
-
-    Examples
-    --------
-    >>> import landkit as lk
-    >>> path = lk.sample_data_path()
-    >>> result = parcels_outside_parks(lk.read_layer(path, "parcels"), lk.read_layer(path, "parks"))
-    >>> set(result["park_status"]) <= {"inside", "partly_outside", "outside", "not_industrial",
-    ...                                "exempt", "existing", "unknown_use", "no_geometry"}
-    True
-    """
-    require_crs(parcels, layer="parcels")
-    require_crs(parks, layer="parks")
-    table = prepare_layer(parcels, "parcels", layer="parcels")
-    if tolerance_m2 is None:
-        tolerance_m2 = float(standards.rule(_RULES, "outside_park_tolerance_m2"))
-    exempt_codes = str(standards.rule(_RULES, "outside_park_exempt_industries")).split(";")
-
-    industrial = pd.Series(pd.NA, index=table.index, dtype="boolean")
-    if "land_use" in table.columns:
-        industrial = _land_class(table, "industrial")
-    if "industry_code" in table.columns:
-        codes = table["industry_code"].astype("string").str.strip().str[:2]
-        in_industry = pd.to_numeric(codes, errors="coerce").between(6, 46)
-        by_code = in_industry.astype("boolean").where(codes.notna(), pd.NA)
-        industrial = industrial.fillna(by_code)
-        exempt = _code_in(table["industry_code"], exempt_codes)
-    else:
-        exempt = pd.Series(False, index=table.index)
-
-    geoms, repaired = repair(table, layer="parcels")
-    geoms = geoms.reset_index(drop=True)  # positions from here on
-    absent = shapely.is_missing(geoms.values) | shapely.is_empty(geoms.values)
-    outside_m2 = np.full(len(geoms), np.nan)
-    area_m2 = np.full(len(geoms), np.nan)
-    points_out = np.zeros(len(geoms), dtype=bool)
-    park_geoms, _ = repair(parks, layer="parks")
-    zones = area_zones(geoms)
-    logger.info("measuring in %s", ", ".join(crs.to_string() for crs, _ in zones))
-    for crs, idx in zones:
-        positions = idx.to_numpy()
-        part = geoms.iloc[positions].to_crs(crs).values
-        park_union = shapely.union_all(park_geoms.to_crs(crs).values)
-        polygonal = np.isin(shapely.get_type_id(part), (3, 6))
-        area_m2[positions] = np.where(polygonal, shapely.area(part), np.nan)
-        outside = shapely.area(shapely.difference(part, park_union))
-        outside_m2[positions] = np.where(polygonal, outside, np.nan)
-        points_out[positions] = ~polygonal & ~shapely.intersects(part, park_union)
-
-    out = parcels.copy()
-    out["industrial"] = industrial.to_numpy()
-    out["exempt"] = exempt.to_numpy()
-    out["outside_park_m2"] = outside_m2
-    out["outside_park_mu"] = outside_m2 / SQM_PER_MU
-    with np.errstate(invalid="ignore", divide="ignore"):
-        out["outside_share"] = np.where(area_m2 > 0, outside_m2 / area_m2, np.nan)
-    status = np.where(
-        points_out | (outside_m2 >= tolerance_m2),
-        np.where((outside_m2 < area_m2 - tolerance_m2), "partly_outside", "outside"),
-        "inside",
-    )
-    known = industrial.notna().to_numpy()
-    is_industrial = industrial.fillna(False).to_numpy(dtype=bool)
-    status = np.where(known, status, "unknown_use")
-    status = np.where(known & ~is_industrial, "not_industrial", status)
-    status = np.where(is_industrial & exempt.to_numpy(), "exempt", status)
-    if since is not None:
-        if "grant_date" not in table.columns:
-            raise SchemaError(
-                "parcels: since= needs a 'grant_date' column (供地日期). Fix: add it."
-            )
-        older = (table["grant_date"] < pd.Timestamp(since)).fillna(False).to_numpy()
-        status = np.where(
-            older & np.isin(status, ["inside", "partly_outside", "outside"]), "existing", status
-        )
-    status = np.where(absent, "no_geometry", status)
-    out["park_status"] = status
-    flagged = np.isin(status, ["outside", "partly_outside"])
-    out["legal_basis"] = np.where(
-        flagged, f"{_ref('十')}：新上工业项目必须安排在市级及以上园区", ""
-    )
-    if repaired.any():
-        out["geometry_repaired"] = repaired
-    out.attrs["landkit_provenance"] = provenance(
-        inputs={"parcels": parcels, "parks": parks},
-        rule_tables=[_RULES],
-        area_crs=[crs.to_string() for crs, _ in zones],
-        tolerance_m2=tolerance_m2,
-        exempt_industries=exempt_codes,
-        since=since if since is not None else "all parcels",
-    )
-    return out
-
-
-# --------------------------------------------------------- protective distances
-
-
-def _distance_table(distances: pd.DataFrame | None) -> pd.DataFrame:
-    table = (
-        standards.load_table(_DISTANCES) if distances is None else pd.DataFrame(distances).copy()
-    )
-    missing = [c for c in ("industry_code", "distance_m") if c not in table.columns]
-    if missing:
-        raise InputError(
-            f"distances: missing column(s) {', '.join(missing)}. "
-            "Fix: give industry_code, distance_m"
-        )
-    table["industry_code"] = table["industry_code"].astype(str).str.strip()
-    table["distance_m"] = pd.to_numeric(table["distance_m"], errors="coerce")
-    if table["distance_m"].isna().any() or (table["distance_m"] < 0).any():
-        bad = table.loc[table["distance_m"].isna() | (table["distance_m"] < 0), "industry_code"]
-        raise InputError(
-            f"distances: distance_m must be a non-negative number ({describe_ids(bad)})"
-        )
-    if "industry_code_edition" not in table.columns:
-        table["industry_code_edition"] = "2017"
-    table["industry_code_edition"] = _edition(table["industry_code_edition"])
-    if "status" not in table.columns:
-        table["status"] = "user"
-    return table
-
-
-def _edition(values: pd.Series) -> pd.Series:
-    """Code editions as text; 2011 and 2017 share their divisions, so 2011 reads as 2017."""
-    numbers = pd.to_numeric(values, errors="coerce").fillna(2017).astype(int)
-    return numbers.replace({2011: 2017}).astype(str)
-
-
-def _required_distances(table: pd.DataFrame, rules: pd.DataFrame) -> pd.DataFrame:
-    """The distance row matching each plant's code (the longest matching code prefix)."""
-    codes = table["industry_code"].astype("string").str.strip()
-    editions = (
-        _edition(table["industry_code_edition"])
-        if "industry_code_edition" in table.columns
-        else pd.Series("2017", index=table.index)
-    )
-    out = pd.DataFrame(
-        {"required_distance_m": np.nan, "distance_rule_status": None, "industry_name": None},
-        index=table.index,
-    )
-    order = rules.assign(length=rules["industry_code"].str.len()).sort_values(
-        "length", kind="stable"
-    )
-    for row in order.itertuples():
-        match = (
-            codes.str.startswith(row.industry_code).fillna(False)
-            & (editions == row.industry_code_edition)
-        ).to_numpy()
-        out.loc[match, "required_distance_m"] = row.distance_m
-        out.loc[match, "distance_rule_status"] = row.status
-        out.loc[match, "industry_name"] = getattr(row, "industry_name", None)
-    return out
-
-
-def protective_distance_check(
-    plants: gpd.GeoDataFrame,
-    sensitive: gpd.GeoDataFrame,
-    *,
-    distances: pd.DataFrame | None = None,
-    sensitive_uses: Iterable[str] | None = ("residential", "public_service"),
-) -> gpd.GeoDataFrame:
-    """Check protective distances between hazardous plants and housing or public services (十七).
-
-    The distance a plant must keep comes from its ``industry_code`` (GB/T 4754; the
-    edition from ``industry_code_edition``, default 2017) in the
-    ``protective_distances`` table, by the longest matching code prefix. Distances
-    are measured edge to edge in metres in the Gauss-Krüger zone of each plant.
-
-    Parameters
-    ----------
-    plants : GeoDataFrame
-        Plants (parcels or points) with ``industry_code``.
-    sensitive : GeoDataFrame
-        Land to protect. When it has ``land_use``, only rows in ``sensitive_uses``
-        count (land-use groups of :func:`landkit.landuse.map_land_use`: 07… housing,
-        08… public services; 三调 and GB 50137 codes too); ``sensitive_uses=None``
-        counts every row.
-    distances : DataFrame, optional
-        ``industry_code``, ``distance_m`` (and ``industry_code_edition``,
-        ``status``) instead of the shipped table, whose distances are ``example``
-        values: no source read fixes them. Use the distances of the project's
-        environmental impact assessment.
-    sensitive_uses : iterable of str or None
-        Categories among ``residential`` and ``public_service``.
-
-    Returns
-    -------
-    GeoDataFrame
-        A copy of ``plants`` (same index and order) with ``required_distance_m``,
-        ``distance_rule_status``, ``nearest_sensitive`` (its ``parcel_id``, else
-        its index label), ``nearest_sensitive_distance_m``, ``sensitive_within``
-        (how many sensitive features lie closer than required), ``shortfall_m``,
-        ``distance_status`` ∈ {``compliant``, ``too_close``, ``not_listed``,
-        ``no_sensitive``, ``no_geometry``} and ``legal_basis``.
-
-    Examples
-    --------
-    >>> import landkit as lk
-    >>> parcels = lk.read_layer(lk.sample_data_path(), "parcels")
-    >>> result = protective_distance_check(parcels, parcels)
-    >>> plant = result[result["case"] == "chemical_plant"].iloc[0]
-    >>> plant["industry_code"], float(plant["required_distance_m"]), plant["distance_status"]
-    ('26', 500.0, 'too_close')
-    >>> round(float(plant["nearest_sensitive_distance_m"])), float(plant["shortfall_m"])
-    (290, 210.0)
-    """
-    require_crs(plants, layer="plants")
-    require_crs(sensitive, layer="sensitive")
-    table = prepare_layer(plants, "parcels", required=("industry_code",), layer="plants")
-    guarded = prepare_layer(sensitive, "parcels", layer="sensitive")
-    if sensitive_uses is not None and "land_use" in guarded.columns:
-        uses = list(sensitive_uses)
-        unknown = sorted(set(uses) - {"residential", "public_service"})
-        if unknown:
-            raise InputError(f"sensitive_uses: unknown {unknown}; use residential, public_service")
-        keep = np.zeros(len(guarded), dtype=bool)
-        for use in uses:
-            keep |= _land_class(guarded, use).fillna(False).to_numpy(dtype=bool)
-        guarded = guarded[keep]
-    names = (
-        guarded["parcel_id"]
-        if "parcel_id" in guarded.columns
-        else pd.Series(guarded.index, index=guarded.index)
-    )
-    guarded_geoms, _ = repair(guarded, layer="sensitive")
-    present_guarded = ~(
-        shapely.is_missing(guarded_geoms.values) | shapely.is_empty(guarded_geoms.values)
-    )
-    guarded_geoms = guarded_geoms[present_guarded]
-    names = names[present_guarded]
-
-    required = _required_distances(table, _distance_table(distances))
-    geoms, _ = repair(table, layer="plants")
-    geoms = geoms.reset_index(drop=True)  # positions from here on
-    absent = shapely.is_missing(geoms.values) | shapely.is_empty(geoms.values)
-    need_all = required["required_distance_m"].to_numpy(dtype=float)
-    nearest_name = np.full(len(geoms), None, dtype=object)
-    nearest_m = np.full(len(geoms), np.nan)
-    within = np.zeros(len(geoms), dtype=int)
-    zones = area_zones(geoms)
-    logger.info("measuring in %s", ", ".join(crs.to_string() for crs, _ in zones))
-    for crs, idx in zones:
-        positions = idx.to_numpy()
-        positions = positions[~absent[positions]]
-        if not len(positions) or not len(guarded_geoms):
-            continue
-        part = geoms.iloc[positions].to_crs(crs).values
-        tree = shapely.STRtree(guarded_geoms.to_crs(crs).values)
-        (which, hit), gap = tree.query_nearest(part, return_distance=True, all_matches=False)
-        nearest_m[positions[which]] = gap
-        nearest_name[positions[which]] = names.to_numpy()[hit]
-        need = need_all[positions]
-        listed = ~np.isnan(need)
-        if listed.any():
-            # strictly closer than required: a feature at exactly the distance complies
-            limit = np.nextafter(need[listed], 0)
-            close, _ = tree.query(part[listed], predicate="dwithin", distance=limit)
-            within[positions[listed]] = np.bincount(close, minlength=int(listed.sum()))
-
-    out = plants.copy()
-    out["required_distance_m"] = need_all
-    out["distance_rule_status"] = required["distance_rule_status"].to_numpy()
-    out["nearest_sensitive"] = nearest_name
-    out["nearest_sensitive_distance_m"] = nearest_m
-    out["sensitive_within"] = np.where(np.isnan(need_all), np.nan, within)
-    too_close = nearest_m < need_all
-    out["shortfall_m"] = np.where(too_close, need_all - nearest_m, np.nan)
-    status = np.where(too_close, "too_close", "compliant")
-    status = np.where(np.isnan(nearest_m), "no_sensitive", status)
-    status = np.where(np.isnan(need_all), "not_listed", status)
-    status = np.where(absent, "no_geometry", status)
-    out["distance_status"] = status
-    out["legal_basis"] = np.where(
-        status == "too_close", f"{_ref('十七')}：严格落实安全生产和环境保护所需的防护距离", ""
-    )
-    out.attrs["landkit_provenance"] = provenance(
-        inputs={"plants": plants, "sensitive": sensitive},
-        rule_tables=[_DISTANCES if distances is None else "distances (given)"],
-        distance_crs=[crs.to_string() for crs, _ in zones],
-        sensitive_uses=list(sensitive_uses) if sensitive_uses is not None else "all rows",
-    )
-    return out
-
-
-# ------------------------------------------------------ industry concentration
-
-
-def industry_concentration(
-    enterprises: pd.DataFrame,
-    *,
-    leading: Mapping[str, Iterable[str]] | None = None,
-) -> pd.DataFrame:
-    """Leading-industry and emerging-industry shares of each park's output (clause 五).
-
-    The policy's targets: output of the park's leading industries above 80 % of
-    its industrial output (主导产业集聚度超过80%), and emerging industries reaching
-    40 % (新兴产业工业产值占园区工业比重达到40%). Shares are output-weighted.
-
-    Parameters
-    ----------
-    enterprises : DataFrame
-        One row per enterprise with ``park_id``, ``output_wan_yuan`` and
-        ``is_emerging``; membership of a leading industry from the column
-        ``in_leading_industry`` (是否主导产业) or from ``leading``.
-    leading : mapping, optional
-        Park id → GB/T 4754 code prefixes of its leading industries, matched
-        against ``industry_code``; used where ``in_leading_industry`` is absent
-        or empty.
-
-    Returns
-    -------
-    DataFrame
-        Indexed by ``park_id`` (order of first appearance): ``enterprise_count``,
-        ``output_wan_yuan``, ``leading_output_wan_yuan``, ``leading_share``,
-        ``leading_share_target``, ``meets_leading_target`` (share > target),
-        ``emerging_output_wan_yuan``, ``emerging_share``,
-        ``emerging_share_target``, ``meets_emerging_target`` (share ≥ target),
-        ``reason`` (why a share is missing). Enterprises without output are
-        counted but add nothing; a share is NaN when the park has no output or an
-        enterprise with output lacks the flag.
-
-    Examples
-    --------
-    >>> import landkit as lk
-    >>> table = lk.read_table(lk.sample_data_path(), "enterprises", kind="enterprises")
-    >>> shares = industry_concentration(table)
-    >>> shares["meets_leading_target"].tolist()
-    [True, False, True, True, True]
-    """
-    table = prepare_layer(
-        enterprises, "enterprises", required=("park_id", "output_wan_yuan"), layer="enterprises"
-    )
-    lead = (
-        table["in_leading_industry"].astype("boolean")
-        if "in_leading_industry" in table.columns
-        else pd.Series(pd.NA, index=table.index, dtype="boolean")
-    )
-    if leading is not None:
-        if "industry_code" not in table.columns:
-            raise SchemaError("enterprises: leading= needs an 'industry_code' column (行业代码).")
-        prefixes = table["park_id"].map({str(k): tuple(map(str, v)) for k, v in leading.items()})
-        codes = table["industry_code"].astype("string").str.strip()
-        by_code = [
-            (pd.NA if pd.isna(code) else code.startswith(p)) if isinstance(p, tuple) else pd.NA
-            for code, p in zip(codes, prefixes, strict=True)
-        ]
-        lead = lead.fillna(pd.Series(by_code, index=table.index, dtype="boolean"))
-    emerging = (
-        table["is_emerging"].astype("boolean")
-        if "is_emerging" in table.columns
-        else pd.Series(pd.NA, index=table.index, dtype="boolean")
-    )
-    lead_target, lead_status = _rule("leading_industry_share_min", None)
-    emerging_target, emerging_status = _rule("emerging_industry_share_min", None)
-
-    output = table["output_wan_yuan"]
-    has_output = output.fillna(0) > 0
-    frame = pd.DataFrame(
-        {
-            "park_id": table["park_id"],
-            "output": output.fillna(0),
-            "lead_output": output.where(lead.fillna(False).astype(bool), 0).fillna(0),
-            "emerging_output": output.where(emerging.fillna(False).astype(bool), 0).fillna(0),
-            "lead_unknown": has_output & lead.isna(),
-            "emerging_unknown": has_output & emerging.isna(),
-            "no_output": output.isna(),
-        }
-    )
-    grouped = frame.groupby("park_id", sort=False)
-    sums = grouped.sum()
-    out = pd.DataFrame(index=sums.index)
-    out["enterprise_count"] = grouped.size()
-    out["output_wan_yuan"] = sums["output"]
-    total = sums["output"].where(sums["output"] > 0)
-    out["leading_output_wan_yuan"] = sums["lead_output"]
-    out["leading_share"] = (sums["lead_output"] / total).where(sums["lead_unknown"] == 0)
-    out["leading_share_target"] = lead_target
-    out["meets_leading_target"] = _flag(
-        out["leading_share"] > lead_target, out["leading_share"].notna()
-    )
-    out["emerging_output_wan_yuan"] = sums["emerging_output"]
-    out["emerging_share"] = (sums["emerging_output"] / total).where(sums["emerging_unknown"] == 0)
-    out["emerging_share_target"] = emerging_target
-    out["meets_emerging_target"] = _flag(
-        out["emerging_share"] >= emerging_target, out["emerging_share"].notna()
-    )
-    reasons = []
-    for _, row in sums.iterrows():
-        notes = []
-        if row["output"] <= 0:
-            notes.append("园区无产值数据")
-        if row["lead_unknown"]:
-            notes.append(f"{int(row['lead_unknown'])} 家有产值企业未标明是否属于主导产业")
-        if row["emerging_unknown"]:
-            notes.append(f"{int(row['emerging_unknown'])} 家有产值企业未标明是否属于新兴产业")
-        if row["no_output"]:
-            notes.append(f"{int(row['no_output'])} 家企业缺少产值（按 0 计）")
-        reasons.append("；".join(notes))
-    out["reason"] = reasons
-    out.index.name = "park_id"
-    out.attrs["landkit_provenance"] = provenance(
-        inputs={"enterprises": enterprises},
-        rule_tables=[_RULES],
-        rules=[
-            f"leading_industry_share_min={lead_target:g} ({lead_status})",
-            f"emerging_industry_share_min={emerging_target:g} ({emerging_status})",
-        ],
-    )
-    return out

@@ -332,6 +332,7 @@ def four_boundaries(
     name_col: str,
     tolerance: float | None = None,
     max_distance: float | None = None,
+    rules: Mapping[str, object] | pd.DataFrame | None = None,
 ) -> dict[str, str | None]:
     """四至: the named feature adjoining each side (east, south, west, north).
 
@@ -348,10 +349,13 @@ def four_boundaries(
         The column holding the neighbours' names (in every layer).
     tolerance : float, optional
         Distance in metres within which a neighbour counts as touching; default
-        from the ``boundary`` rule table (``four_boundaries_touch_tolerance_m``).
+        from the ``boundary`` rule table (``four_boundaries_touch_tolerance_m``);
+        the same as ``rules={"four_boundaries_touch_tolerance_m": ...}``.
     max_distance : float, optional
         Ignore non-touching neighbours farther than this (metres); no limit by
         default.
+    rules : mapping or DataFrame, optional
+        Overrides of the ``boundary`` table (see :mod:`landkit.standards`).
 
     Returns
     -------
@@ -386,14 +390,16 @@ def four_boundaries(
     >>> sides["sentence"].startswith("东至")
     True
     """
+    rules = standards.overrides(
+        rules, _RULES, given={"four_boundaries_touch_tolerance_m": tolerance}
+    )
     layers = _as_layers(neighbours)
     if isinstance(feature, shapely.Geometry):
         if not layers:
             raise InputError("four_boundaries: a bare geometry needs neighbours (for the CRS)")
         feature = gpd.GeoDataFrame(geometry=[feature], crs=layers[0].crs)
     frame = _single_feature(feature, what="four_boundaries")
-    if tolerance is None:
-        tolerance = float(standards.rule(_RULES, "four_boundaries_touch_tolerance_m"))
+    tolerance = standards.get(_RULES, "four_boundaries_touch_tolerance_m", rules=rules).value
     crs = area_crs(frame)
     shape = frame.geometry.to_crs(crs).iloc[0]
     names, parts = _neighbour_parts(shape, layers, name_col, crs, tolerance)
@@ -466,6 +472,7 @@ def park_publication_sheet(
     name_col: str = "name",
     area_method: str = "planar",
     max_distance: float | None = None,
+    rules: Mapping[str, object] | pd.DataFrame | None = None,
 ) -> pd.DataFrame:
     """The per-park publication sheet: name, approved vs measured area, 四至, leading industry.
 
@@ -483,6 +490,8 @@ def park_publication_sheet(
         How the measured area is computed (:func:`landkit.crs.measure_area`).
     max_distance : float, optional
         Passed to :func:`four_boundaries`.
+    rules : mapping or DataFrame, optional
+        Overrides of the ``boundary`` table, passed to :func:`four_boundaries`.
 
     Returns
     -------
@@ -503,6 +512,7 @@ def park_publication_sheet(
     >>> len(sheet) == len(parks), bool((sheet["area_ha"] > 0).all())
     (True, True)
     """
+    rules = standards.overrides(rules, _RULES)
     table = prepare_layer(parks, "parks", layer="parks")
     out = pd.DataFrame(index=table.index)
     for column in ("park_id", "name", "level", "county", "leading_industry"):
@@ -521,7 +531,9 @@ def park_publication_sheet(
         if not layers or geom is None or geom.is_empty:
             found = dict.fromkeys(sides)
         else:
-            found = four_boundaries(row, layers, name_col=name_col, max_distance=max_distance)
+            found = four_boundaries(
+                row, layers, name_col=name_col, max_distance=max_distance, rules=rules
+            )
         for key in sides:
             sides[key].append(found[key])
     for side in SIDES:

@@ -27,7 +27,7 @@ from __future__ import annotations
 
 import logging
 import warnings
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 
 import geopandas as gpd
@@ -39,7 +39,7 @@ import shapely
 from . import crs as lkcrs
 from . import standards
 from .distributed import Engine, run_partitioned, wanted
-from .errors import InputError, SchemaError
+from .errors import DataWarning, InputError, SchemaError
 from .geometry import is_absent, is_polygonal, repair, require_polygonal
 from .io import LINE_KEYS, LinesSource, read_lines
 from .provenance import describe_source, provenance
@@ -112,17 +112,13 @@ def _check_features(features) -> None:
     lkcrs.require_crs(features, layer="features")
 
 
-def _tolerance(tolerance_m2: float | None) -> float:
-    if tolerance_m2 is None:
-        return float(standards.rule(_TABLE, "sliver_tolerance_m2"))
-    try:
-        value = float(tolerance_m2)
-    except (TypeError, ValueError):
-        value = np.nan
-    if not np.isfinite(value) or value < 0:
-        msg = f"tolerance_m2 must be a finite area ≥ 0 in m², got {tolerance_m2!r}"
+def _tolerance(rules: Mapping[str, object]) -> standards.Rule:
+    """The sliver tolerance rule, with the caller's override (checked)."""
+    rule = standards.get(_TABLE, "sliver_tolerance_m2", rules=rules)
+    if not np.isfinite(rule.value) or rule.value < 0:
+        msg = f"tolerance_m2 (sliver_tolerance_m2) must be a finite area ≥ 0 in m², got {rule.text}"
         raise InputError(msg)
-    return value
+    return rule
 
 
 # --------------------------------------------------------------- geometry
@@ -307,8 +303,8 @@ def _describe_line(layer: gpd.GeoDataFrame | gpd.GeoSeries, repaired: int) -> st
 
 
 def _legal_basis(key: str) -> str:
-    row = standards.rule_row(_TABLE, key)
-    return f"{row['document']} {row['clause']} ({row['status']})"
+    rule = standards.get(_TABLE, key)
+    return f"{rule.document} {rule.clause} ({rule.status})"
 
 
 def _vintage(layer: gpd.GeoDataFrame | gpd.GeoSeries) -> str | None:
@@ -399,6 +395,7 @@ def check_three_lines(
     *,
     id_col: str | None = None,
     tolerance_m2: float | None = None,
+    rules: Mapping[str, object] | pd.DataFrame | None = None,
     progress: Progress = False,
     engine: Engine = "local",
     scheduler=None,
@@ -426,7 +423,10 @@ def check_three_lines(
         line is a violation when it is at least this many m². Smaller overlaps
         are reported but are digitising slivers. Default: ``sliver_tolerance_m2``
         of ``standards/three_lines.csv`` (1.0 m², a landkit default, status
-        ``example``).
+        ``example``); the same as ``rules={"sliver_tolerance_m2": ...}``.
+    rules : mapping or DataFrame, optional
+        Overrides of the ``three_lines`` table (see :mod:`landkit.standards`);
+        recorded with the status ``user``.
     engine : {"local", "dask"}
         ``"dask"`` (or a ``dask_geopandas.GeoDataFrame``) runs spatial
         partitions on a Dask cluster (:mod:`landkit.distributed`; no progress
@@ -468,10 +468,14 @@ def check_three_lines(
     >>> result.attrs["landkit_provenance"]["area_crs"]
     'EPSG:4543'
     """
+    rules = standards.overrides(
+        rules, _TABLE, given={"sliver_tolerance_m2": tolerance_m2}
+    )
+    tolerance_rule = _tolerance(rules)
     if wanted(features, engine):
-        options = {"id_col": id_col, "tolerance_m2": tolerance_m2}
+        options = {"id_col": id_col, "rules": rules}
         return run_partitioned(check_three_lines, features, lines, scheduler=scheduler, **options)
-    tolerance = _tolerance(tolerance_m2)
+    tolerance = float(tolerance_rule.value)
     overlay = _overlay(features, lines, id_col=id_col, with_pieces=False, progress=progress)
     out = features.copy()
     new_columns = ["area_m2", "area_mu", "area_ha"]
@@ -481,6 +485,7 @@ def check_three_lines(
     if replaced:
         warnings.warn(
             f"features: columns {', '.join(replaced)} are replaced by the check's results",
+            DataWarning,
             stacklevel=2,
         )
     out["area_m2"] = overlay.area_m2
@@ -502,10 +507,8 @@ def check_three_lines(
     out["status"] = np.where(overlay.present, status, "no_geometry").astype(object)
     out["violations"] = names[code]
     out["geometry_repaired"] = overlay.repaired
-    if tolerance_m2 is None:
-        tolerance_source = f"standards/{_TABLE}.csv sliver_tolerance_m2 " + str(
-            standards.rule_row(_TABLE, "sliver_tolerance_m2")["status"]
-        )
+    if tolerance_rule.status != standards.USER:
+        tolerance_source = f"standards/{_TABLE}.csv sliver_tolerance_m2 {tolerance_rule.status}"
     else:
         tolerance_source = "given by the caller"
     out.attrs["landkit_provenance"] = provenance(

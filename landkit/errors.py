@@ -1,8 +1,16 @@
-"""Exceptions raised by landkit.
+"""Exceptions and warnings raised by landkit.
 
 Every landkit error is also a :class:`ValueError`, so callers that already
 catch ``ValueError`` keep working. A message names the layer, the column, the
 offending ids (the first few and a count) and the fix.
+
+Every landkit warning is a :class:`LandkitWarning` (a :class:`UserWarning`) of
+a named kind, so a caller filters warnings by category, never by message text:
+
+>>> import warnings
+>>> with warnings.catch_warnings():
+...     warnings.simplefilter("ignore", GeometryRepairedWarning)
+...     warnings.simplefilter("error", DataWarning)
 """
 
 from __future__ import annotations
@@ -11,9 +19,13 @@ from collections.abc import Iterable
 
 __all__ = [
     "CRSError",
+    "DataWarning",
     "GeometryError",
+    "GeometryRepairedWarning",
     "InputError",
     "LandkitError",
+    "LandkitWarning",
+    "OutputWarning",
     "SchemaError",
     "describe_ids",
 ]
@@ -37,6 +49,22 @@ class GeometryError(LandkitError):
 
 class InputError(LandkitError):
     """An argument or a file is unusable (unknown option, unreadable file)."""
+
+
+class LandkitWarning(UserWarning):
+    """Base class of every warning landkit gives."""
+
+
+class GeometryRepairedWarning(LandkitWarning):
+    """Invalid geometries were repaired (``make_valid``, polygonal part kept); results flag them."""
+
+
+class DataWarning(LandkitWarning):
+    """Input data are incomplete or disagree: rows left out, values replaced or not used."""
+
+
+class OutputWarning(LandkitWarning):
+    """An output cannot hold everything: a format truncates names, a font lacks glyphs."""
 
 
 def describe_ids(ids: Iterable[object], *, first: int = 5) -> str:

@@ -22,7 +22,7 @@ import numpy as np
 import pandas as pd
 import shapely
 
-from .errors import GeometryError, describe_ids
+from .errors import GeometryError, GeometryRepairedWarning, describe_ids
 
 __all__ = ["is_absent", "is_polygonal", "polygonal_part", "repair", "require_polygonal"]
 
@@ -74,14 +74,15 @@ def polygonal_part(geoms: np.ndarray) -> np.ndarray:
 
 
 def repair(
-    gdf: gpd.GeoDataFrame | gpd.GeoSeries, *, layer: str = "layer"
+    gdf: gpd.GeoDataFrame | gpd.GeoSeries, *, layer: str = "layer", invalid: bool = True
 ) -> tuple[gpd.GeoSeries, np.ndarray]:
     """Repair invalid polygons and collections; return the geometries and a mask of the repaired rows.
 
     Invalid geometries go through ``shapely.make_valid`` and keep their
     polygonal part; a valid GeometryCollection that holds polygons keeps its
     polygonal part. A warning says how many rows were repaired. Nothing is
-    dropped and the input is not modified.
+    dropped and the input is not modified. ``invalid=False`` leaves invalid
+    geometries as they are and handles the collections only.
 
     Examples
     --------
@@ -96,21 +97,26 @@ def repair(
     series = gdf.geometry if isinstance(gdf, gpd.GeoDataFrame) else gdf
     values = np.asarray(series.values, dtype=object)
     present = ~is_absent(values)
-    invalid = present & ~shapely.is_valid(values)
-    collections = present & ~invalid & (shapely.get_type_id(values) == _COLLECTION)
+    valid = shapely.is_valid(values)
+    broken = present & ~valid if invalid else np.zeros(len(values), dtype=bool)
+    collections = present & valid & (shapely.get_type_id(values) == _COLLECTION)
     collections[collections] = [_holds_polygons(g) for g in values[collections]]
-    repaired = invalid | collections
+    repaired = broken | collections
     if not repaired.any():
         return series.copy(), repaired
     fixed = values.copy()
-    fixed[invalid] = polygonal_part(shapely.make_valid(fixed[invalid]))
+    fixed[broken] = polygonal_part(shapely.make_valid(fixed[broken]))
     fixed[collections] = polygonal_part(fixed[collections])
     what = []
-    if invalid.any():
-        what.append(f"{int(invalid.sum())} invalid (make_valid, polygonal part kept)")
+    if broken.any():
+        what.append(
+            f"repaired {int(broken.sum())} invalid geometr{'y' if broken.sum() == 1 else 'ies'} "
+            f"(make_valid, polygonal part kept)"
+        )
     if collections.any():
-        what.append(f"{int(collections.sum())} geometry collections (polygonal part kept)")
-    warnings.warn(f"{layer}: repaired {'; '.join(what)}", stacklevel=2)
+        count = int(collections.sum())
+        what.append(f"kept the polygonal part of {count} geometry collection{'s' * (count > 1)}")
+    warnings.warn(f"{layer}: {'; '.join(what)}", GeometryRepairedWarning, stacklevel=2)
     return gpd.GeoSeries(fixed, index=series.index, crs=series.crs, name=series.name), repaired
 
 

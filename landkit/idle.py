@@ -45,7 +45,7 @@ import pandas as pd
 from . import standards
 from .crs import measure_area
 from .distributed import Engine, run_partitioned, wanted
-from .errors import InputError, SchemaError, describe_ids
+from .errors import DataWarning, InputError, SchemaError, describe_ids
 from .provenance import provenance
 from .raster import BuiltupScale, PixelRule, builtup_fraction, guess_builtup_scale
 from .schema import prepare_layer
@@ -78,6 +78,7 @@ def detect_idle(
     pixel_rule: PixelRule = "centre",
     warn_days: int | None = None,
     not_started_max_builtup: float | None = None,
+    rules: Mapping[str, object] | pd.DataFrame | None = None,
     engine: Engine = "local",
     scheduler=None,
 ) -> gpd.GeoDataFrame | pd.DataFrame:
@@ -108,6 +109,11 @@ def detect_idle(
     not_started_max_builtup : float, optional
         Built-up fraction below which a parcel reads as not started; default
         from the standards table (0.10).
+    rules : mapping or DataFrame, optional
+        Overrides of the ``idle`` table (see :mod:`landkit.standards`), e.g.
+        ``{"require_both_shortfalls": True}``; ``warn_days`` and
+        ``not_started_max_builtup`` above are the same as their keys here.
+        Recorded with the status ``user``.
     engine : {"local", "dask"}
         ``"dask"`` (or a ``dask_geopandas.GeoDataFrame``) runs spatial
         partitions on a Dask cluster (:mod:`landkit.distributed`); the result
@@ -151,25 +157,29 @@ def detect_idle(
     True
     """
     day = as_date(as_of, name="as_of")
+    rules = standards.overrides(
+        rules,
+        _TABLE,
+        given={"warn_days": warn_days, "not_started_max_builtup": not_started_max_builtup},
+    )
     if wanted(parcels, engine):
         options = {
             "as_of": day,
             "builtup": builtup,
             "builtup_scale": builtup_scale,
             "pixel_rule": pixel_rule,
-            "warn_days": warn_days,
-            "not_started_max_builtup": not_started_max_builtup,
+            "rules": rules,
         }
         return run_partitioned(detect_idle, parcels, scheduler=scheduler, **options)
-    rules = _rules(warn_days, not_started_max_builtup)
+    values = _rules(rules)
     frame = prepare_layer(parcels, "parcels", layer="parcels")
     ids = (
         frame["parcel_id"] if "parcel_id" in frame.columns else pd.Series(frame.index, frame.index)
     )
     causes = _delay_causes(frame, ids)
     fractions, evidence_date, scale = _builtup(frame, builtup, builtup_scale, pixel_rule, day)
-    start, source, conflict = _start_status(frame, fractions, rules, day)
-    findings = _findings(frame, start, causes, rules, day)
+    start, source, conflict = _start_status(frame, fractions, values, day)
+    findings = _findings(frame, start, causes, values, day)
     out = frame.assign(start_evidence=source, **findings, evidence_conflict=conflict, **fractions)
     if "delay_cause" in out.columns:
         out["delay_cause"] = causes  # as codes
@@ -177,8 +187,9 @@ def detect_idle(
         inputs={"parcels": parcels, **_builtup_inputs(builtup)},
         as_of=day.date().isoformat(),
         rule_tables=(_TABLE, _ACTIONS, _CAUSES),
-        warn_days=rules["warn_days"],
-        not_started_max_builtup=rules["not_started_max_builtup"],
+        warn_days=values["warn_days"],
+        not_started_max_builtup=values["not_started_max_builtup"],
+        rules=[rule.describe() for rule in standards.applied(rules)],
         builtup_evidence_date="" if evidence_date is None else evidence_date.date().isoformat(),
         builtup_scale=scale or "",
         pixel_rule=pixel_rule,
@@ -238,24 +249,25 @@ def as_date(value: object, *, name: str) -> pd.Timestamp:
 # ------------------------------------------------------------------ inputs
 
 
-def _rules(warn_days, max_builtup) -> dict[str, object]:
+def _rules(overrides: Mapping[str, object]) -> dict[str, object]:
+    """The values of the ``idle`` table's rules, with the caller's overrides."""
+
+    def value(key: str):
+        return standards.get(_TABLE, key, rules=overrides).value
+
     def share(key: str) -> Fraction:
-        return Fraction(standards.rule_row(_TABLE, key)["value"].strip())
+        return Fraction(standards.get(_TABLE, key, rules=overrides).text)
 
     rules = {
-        "idle_years": int(standards.rule(_TABLE, "not_started_idle_years")),
-        "recovery_years": int(standards.rule(_TABLE, "not_started_recovery_years")),
-        "halted_years": int(standards.rule(_TABLE, "halted_idle_years")),
-        "fee_share": float(standards.rule(_TABLE, "idle_fee_share")),
+        "idle_years": int(value("not_started_idle_years")),
+        "recovery_years": int(value("not_started_recovery_years")),
+        "halted_years": int(value("halted_idle_years")),
+        "fee_share": float(value("idle_fee_share")),
         "developed_share": share("developed_share_min"),
         "invested_share": share("invested_share_min"),
-        "require_both": bool(standards.rule(_TABLE, "require_both_shortfalls")),
-        "warn_days": int(standards.rule(_TABLE, "warn_days") if warn_days is None else warn_days),
-        "not_started_max_builtup": float(
-            standards.rule(_TABLE, "not_started_max_builtup")
-            if max_builtup is None
-            else max_builtup
-        ),
+        "require_both": bool(value("require_both_shortfalls")),
+        "warn_days": int(value("warn_days")),
+        "not_started_max_builtup": float(value("not_started_max_builtup")),
     }
     if rules["warn_days"] < 0 or not 0 <= rules["not_started_max_builtup"] <= 1:
         msg = "warn_days must be ≥ 0 and not_started_max_builtup within 0–1"
@@ -310,7 +322,7 @@ def _builtup(frame, builtup, scale, pixel_rule, day):
             evidence, evidence_date = fraction, date
     if evidence is None:
         msg = "every built-up raster is dated after as_of; none is used as evidence"
-        warnings.warn(msg, stacklevel=3)
+        warnings.warn(msg, DataWarning, stacklevel=3)
         evidence = pd.Series(np.nan, index=frame.index)
     return (
         {"builtup_fraction": evidence, **columns},

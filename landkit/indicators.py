@@ -17,7 +17,8 @@ B and B21 cannot be derived, so 土地开发率 and 土地供应率 are NaN with
 with derived statuses. Every indicator is a sum of parcel areas (or of floor area,
 footprint, investment, tax on them) divided by another; a zero or unknown denominator gives
 NaN and a reason, never inf. Floor area here is the gross floor area (the 8 m rule belongs
-to the project control indicators, :func:`landkit.parcel_metrics`).
+to the project control indicators, :func:`landkit.parcel_metrics`). The industry shares of
+clause 五 (:func:`industry_concentration`) live in :mod:`landkit.industry`.
 """
 
 from __future__ import annotations
@@ -25,7 +26,6 @@ from __future__ import annotations
 import re
 import warnings
 from collections.abc import Mapping
-from functools import cache
 
 import geopandas as gpd
 import numpy as np
@@ -33,13 +33,14 @@ import pandas as pd
 
 from . import standards
 from .crs import SQM_PER_HA, m2_to_mu, measure_area, require_crs
-from .errors import InputError, SchemaError, describe_ids
+from .errors import DataWarning, InputError, SchemaError, describe_ids
+from .industry import industry_concentration
 from .landuse import map_land_use
 from .metrics import add_note, parcel_quantities, ratio
 from .provenance import provenance
 from .schema import prepare_layer
 
-__all__ = ["MIX_GROUPS", "mu_benefit", "park_indicators"]
+__all__ = ["MIX_GROUPS", "industry_concentration", "mu_benefit", "park_indicators"]
 
 MIX_GROUPS = ("industry", "public_service", "residential", "ecological", "other")
 _INDICATORS = (
@@ -56,6 +57,7 @@ _INDICATORS = (
     "composite_tax_per_ha_wan_yuan",
     "idle_land_rate",
 )
+_RULES = "park_evaluation"
 _SPLIT = re.compile(r"[;,，；/\s]+")
 
 
@@ -63,7 +65,7 @@ _SPLIT = re.compile(r"[;,，；/\s]+")
 
 
 def _given_codes(values: pd.Series) -> list[frozenset[str] | None]:
-    known = set(standards.load_table("land_status_codes")["code"]) | {"A", "B", "C", "D", "E", "H"}
+    known = set(standards.table("land_status_codes")["code"]) | {"A", "B", "C", "D", "E", "H"}
     out: list[frozenset[str] | None] = []
     bad = []
     for index, value in values.items():
@@ -93,13 +95,12 @@ def _has(codes: list[frozenset[str]], prefix: str, *, exact: bool = False) -> np
     return np.array([any(x.startswith(prefix) for x in c) for c in codes], dtype=bool)
 
 
-@cache
-def _idle_statuses() -> frozenset[str]:
-    value = standards.rule_row("park_evaluation", "idle_statuses")["value"]
+def _idle_statuses(rules) -> frozenset[str]:
+    value = str(standards.get(_RULES, "idle_statuses", rules=rules).value or "")
     return frozenset(s.strip() for s in value.split(";") if s.strip())
 
 
-def _idle_flags(parcels: pd.DataFrame, idle: pd.DataFrame | None) -> pd.Series | None:
+def _idle_flags(parcels: pd.DataFrame, idle: pd.DataFrame | None, rules) -> pd.Series | None:
     """True where the idle result counts the parcel as 闲置土地; None without a result."""
     if idle is None:
         return None
@@ -112,7 +113,7 @@ def _idle_flags(parcels: pd.DataFrame, idle: pd.DataFrame | None) -> pd.Series |
         flags = parcels["parcel_id"].map(status)
     else:
         flags = idle["idle_status"].reindex(parcels.index)
-    return flags.isin(_idle_statuses())
+    return flags.isin(_idle_statuses(rules))
 
 
 def _started(parcels: pd.DataFrame, floor: pd.Series, footprint: pd.Series) -> np.ndarray:
@@ -180,6 +181,7 @@ def park_indicators(
     idle: pd.DataFrame | None = None,
     land_use_scheme: str = "2023",
     area_method: str = "planar",
+    rules: Mapping[str, object] | pd.DataFrame | None = None,
 ) -> pd.DataFrame:
     """The intensive-use evaluation's indicators for each park, with national benchmarks.
 
@@ -198,6 +200,10 @@ def park_indicators(
         Scheme of numeric ``land_use`` codes (see :func:`landkit.landuse.map_land_use`).
     area_method : {"planar", "ellipsoid"}
         See :func:`landkit.crs.measure_area`.
+    rules : mapping or DataFrame, optional
+        Overrides of the ``park_evaluation`` table (see :mod:`landkit.standards`),
+        e.g. ``{"zone_type.industrial_land_rate_above": 0.35}``; recorded with the
+        status ``user``.
 
     Returns
     -------
@@ -233,6 +239,7 @@ def park_indicators(
     >>> bool(result["industrial_land_rate"].dropna().between(0, 1).all())
     True
     """
+    rules = standards.overrides(rules, _RULES)
     park_frame = prepare_layer(parks, "parks", required=("park_id",), layer="parks")
     data = prepare_layer(parcels, "parcels", required=("parcel_id", "park_id"), layer="parcels")
     require_crs(park_frame, layer="parks")
@@ -251,6 +258,7 @@ def park_indicators(
         warnings.warn(
             f"parcels: {len(ids)} parcels name a park_id that is not in parks "
             f"({describe_ids(ids)}); they are left out",
+            DataWarning,
             stacklevel=2,
         )
 
@@ -260,7 +268,7 @@ def park_indicators(
         scheme=land_use_scheme,
         schemes=data.get("land_use_scheme"),
     )
-    idle_flags = _idle_flags(data, idle)
+    idle_flags = _idle_flags(data, idle, rules)
     started = _started(data, q.floor_area_m2, q.footprint_area_m2)
     derived = _derive_status(data, land, started, idle_flags)
     given = (
@@ -335,11 +343,14 @@ def park_indicators(
         ("idle_area_ha", "G"),
     ):
         out[column] = sums[key] / SQM_PER_HA
-    out = _rates(out, sums, gaps, source, has_grant=has_grant, has_idle=idle is not None)
+    out = _rates(
+        out, sums, gaps, source, has_grant=has_grant, has_idle=idle is not None, rules=rules
+    )
     for group in (*MIX_GROUPS, "unknown"):
         out[f"{group}_land_share"] = ratio(sums[f"mix_{group}"], sums["parcel"])
-    for indicator in _INDICATORS:
-        out[f"national_{indicator}"] = _benchmark(indicator)
+    benchmarks = [standards.get(_RULES, f"benchmark.{i}", rules=rules) for i in _INDICATORS]
+    for indicator, benchmark in zip(_INDICATORS, benchmarks, strict=True):
+        out[f"national_{indicator}"] = np.nan if benchmark.value is None else benchmark.value
     out["land_status_source"] = source
     reason = out.pop("reason")
     out["reason"] = reason.replace("", None)
@@ -347,7 +358,8 @@ def park_indicators(
         inputs={"parks": parks, "parcels": parcels}
         | ({"buildings": buildings} if buildings is not None else {})
         | ({"idle": idle} if idle is not None else {}),
-        rule_tables=["park_evaluation", "land_status_codes", "land_use_codes"],
+        rule_tables=[_RULES, "land_status_codes", "land_use_codes"],
+        rules=[rule.describe() for rule in standards.applied(rules)],
         area_method=area_method,
     )
     return out
@@ -357,12 +369,6 @@ def _num(frame: pd.DataFrame, column: str) -> pd.Series:
     if column not in frame.columns:
         return pd.Series(np.nan, index=frame.index, dtype=float)
     return pd.to_numeric(frame[column], errors="coerce").astype(float)
-
-
-@cache
-def _benchmark(indicator: str) -> float:
-    value = standards.rule("park_evaluation", f"benchmark.{indicator}")
-    return np.nan if value is None else float(value)
 
 
 _INPUTS = {
@@ -376,7 +382,7 @@ _INPUTS = {
 }
 
 
-def _rates(out, sums, gaps, source, *, has_grant: bool, has_idle: bool) -> pd.DataFrame:
+def _rates(out, sums, gaps, source, *, has_grant: bool, has_idle: bool, rules) -> pd.DataFrame:
     reason = pd.Series("", index=out.index, dtype=object)
     derived = (source != "given").to_numpy()
     no_parcels = (out["n_parcels"] == 0).to_numpy()
@@ -439,14 +445,16 @@ def _rates(out, sums, gaps, source, *, has_grant: bool, has_idle: bool) -> pd.Da
         "no idle result (idle=) or land_status G, or D unknown",
     )
     put("idle_land_rate", sums["G"], sums["D"], "D (supplied land)", no_idle)
-    out["zone_type"] = _zone_type(out["industrial_land_rate"], out["residential_land_rate"])
+    out["zone_type"] = _zone_type(
+        out["industrial_land_rate"], out["residential_land_rate"], rules=rules
+    )
     out["reason"] = reason
     return out
 
 
-def _zone_type(industrial: pd.Series, residential: pd.Series) -> pd.Series:
-    above = float(standards.rule("park_evaluation", "zone_type.industrial_land_rate_above"))
-    below = float(standards.rule("park_evaluation", "zone_type.residential_land_rate_below"))
+def _zone_type(industrial: pd.Series, residential: pd.Series, *, rules) -> pd.Series:
+    above = standards.get(_RULES, "zone_type.industrial_land_rate_above", rules=rules).value
+    below = standards.get(_RULES, "zone_type.residential_land_rate_below", rules=rules).value
     led = (industrial > above) & (residential < below)
     city = (industrial <= above) & (residential >= below)
     kind = np.where(led, "industry_led", np.where(city, "industry_city", "other"))
@@ -459,13 +467,13 @@ def _zone_type(industrial: pd.Series, residential: pd.Series) -> pd.Series:
 
 def _scheme_tables(scheme) -> tuple[pd.DataFrame, pd.DataFrame, str]:
     if isinstance(scheme, str):
-        table = standards.load_table("mu_benefit_schemes")
+        table = standards.table("mu_benefit_schemes")
         rows = table[table["scheme"] == scheme]
         if rows.empty:
             names = ", ".join(sorted(set(table["scheme"])))
             msg = f"mu_benefit: no scheme named {scheme!r}. Fix: use one of {names}, or a table."
             raise InputError(msg)
-        grades = standards.load_table("mu_benefit_grades")
+        grades = standards.table("mu_benefit_grades")
         return rows.copy(), grades[grades["scheme"] == scheme].copy(), scheme
     if isinstance(scheme, Mapping):
         indicators = pd.DataFrame(scheme["indicators"])

@@ -44,7 +44,7 @@ _OUT = ("code_2023", "mix_group", "evaluation_class")
 
 @cache
 def _lookup() -> tuple[dict, dict]:
-    table = standards.load_table("land_use_codes")
+    table = standards.table("land_use_codes")
     by_code = {
         (row.scheme, row.code.upper()): tuple(getattr(row, c) for c in _OUT)
         for row in table.itertuples()

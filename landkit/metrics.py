@@ -32,6 +32,7 @@ code where the land use is unknown); contract bounds apply to any parcel that ha
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import cache
 
@@ -61,6 +62,7 @@ CONTROL_INDICATORS = {
     "output_per_mu": "output_per_mu_wan_yuan",
     "tax_per_mu": "tax_per_mu_wan_yuan",
 }
+_RULES = "control_indicators"
 _TABLE_EDITION = {"plot_ratio_min_gbt4754_2002": 2002, "plot_ratio_min_2023": 2017}
 _EDITIONS = (2002, 2011, 2017)
 _STATUS_ORDER = ("verified", "user", "unconfirmed", "example")
@@ -83,7 +85,7 @@ class Quantities:
     notes: pd.Series
 
 
-def _buildings_floor_factors(buildings: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
+def _buildings_floor_factors(buildings: pd.DataFrame, rules) -> tuple[np.ndarray, np.ndarray]:
     """Floors and counted floors of each building (NaN where floors are unknown)."""
     floors = pd.to_numeric(buildings.get("floors"), errors="coerce")
     if floors is None:
@@ -98,8 +100,8 @@ def _buildings_floor_factors(buildings: pd.DataFrame) -> tuple[np.ndarray, np.nd
         with np.errstate(divide="ignore", invalid="ignore"):
             from_height = np.where(floors > 0, height / floors, np.nan)
         storey = np.where(np.isnan(storey), from_height, storey)
-    limit = float(standards.rule("control_indicators", "tall_storey_height_m"))
-    factor = float(standards.rule("control_indicators", "tall_storey_factor"))
+    limit = standards.get(_RULES, "tall_storey_height_m", rules=rules).value
+    factor = standards.get(_RULES, "tall_storey_factor", rules=rules).value
     counted = np.where(storey > limit, floors * factor, floors)
     return floors, counted
 
@@ -134,11 +136,13 @@ def parcel_quantities(
     buildings: gpd.GeoDataFrame | None = None,
     *,
     area_method: str = "planar",
+    rules: Mapping[str, object] | None = None,
 ) -> Quantities:
     """Area, floor area and footprint of each parcel (shared by the park indicators).
 
     ``parcels`` and ``buildings`` must already be prepared (canonical columns). Buildings
     are brought to the parcels' CRS; invalid geometries are repaired (with a warning).
+    ``rules`` overrides the ``control_indicators`` table's tall-storey rule.
     """
     geoms, repaired = repair(parcels, layer="parcels")
     require_polygonal(geoms[~repaired], _ids(parcels, "parcel_id")[~repaired], layer="parcels")
@@ -158,7 +162,7 @@ def parcel_quantities(
     b_geoms, b_repaired = repair(b_aligned, layer="buildings")
     b_ids = _ids(buildings, "building_id")[~b_repaired]
     require_polygonal(b_geoms[~b_repaired], b_ids, layer="buildings")
-    floors, counted = _buildings_floor_factors(buildings)
+    floors, counted = _buildings_floor_factors(buildings, rules)
     zones = area_zones(geoms)
     own = area_method == "planar" and len(zones) == 1 and zones[0][0].equals(parcels.crs)
     p_pos, b_pos, piece_area = _pieces(
@@ -233,7 +237,7 @@ def _divisions(frame: pd.DataFrame) -> list[str | None]:
 @cache
 def _crosswalk() -> dict[tuple[int, str], tuple[str, ...]]:
     """(edition, division) → GB/T 4754-2002 divisions; 2002 codes map to themselves."""
-    table = standards.load_table("industry_code_crosswalk")
+    table = standards.table("industry_code_crosswalk")
     out: dict[tuple[int, str], tuple[str, ...]] = {}
     for row in table.itertuples():
         key = (int(row.edition), row.industry_code)
@@ -256,11 +260,8 @@ def _to_edition(division: str, edition: int, target: int) -> tuple[str, ...]:
 
 @cache
 def _lookup_table(name: str) -> dict[str, tuple[float, str]]:
-    table = standards.load_table(name)
-    return {
-        row.industry_code: (float(row.value) if row.value else np.nan, row.status)
-        for row in table.itertuples()
-    }
+    table = standards.table(name)
+    return {row.industry_code: (row.value, row.status) for row in table.itertuples()}
 
 
 @cache
@@ -280,21 +281,18 @@ def _table_minimum(name: str, division: str | None, edition: int) -> tuple[float
     return value, "|".join(codes), len(codes) > 1, status
 
 
-def _national_rules(standard: str) -> dict[tuple[str, str], tuple[object, str]]:
+def _national_rules(standard: str, rules) -> dict[tuple[str, str], tuple[object, str]]:
     """(indicator, bound) → (value or "table:NAME", status) of a national standard."""
     if standard not in STANDARDS:
         msg = f"standard must be one of {', '.join(STANDARDS)}, got {standard!r}"
         raise InputError(msg)
-    table = standards.load_table("control_indicators")
+    keys = standards.table(_RULES)["key"]
     out = {}
-    for row in table[table["key"].str.startswith(f"{standard}.")].itertuples():
-        indicator, bound = row.key.split(".", 1)[1].rsplit("_", 1)
-        value = row.value.strip()
-        if value:
-            out[(indicator, bound)] = (
-                value if value.startswith("table:") else float(value),
-                row.status,
-            )
+    for key in keys[keys.str.startswith(f"{standard}.")]:
+        rule = standards.get(_RULES, key, rules=rules)
+        indicator, bound = key.split(".", 1)[1].rsplit("_", 1)
+        if rule.value is not None:
+            out[(indicator, bound)] = (rule.value, rule.status)
     return out
 
 
@@ -329,6 +327,7 @@ def _thresholds(
     *,
     standard: str,
     local: pd.DataFrame | None,
+    rules: Mapping[str, object],
     in_scope: np.ndarray,
     divisions: list[str | None],
     editions: np.ndarray,
@@ -336,7 +335,7 @@ def _thresholds(
     """Threshold series per indicator and bound, the crosswalk columns and the status per row."""
     n = len(parcels)
     index = parcels.index
-    rules = _national_rules(standard)
+    rules = _national_rules(standard, rules)
     status = np.zeros(n, dtype=int)  # position in _STATUS_ORDER + 1; 0 = no threshold
     thresholds: dict[str, pd.Series] = {}
     extra = pd.DataFrame(index=index)
@@ -348,7 +347,7 @@ def _thresholds(
             values = np.full(n, np.nan)
             row_status = np.full(n, "", dtype=object)
             rule = rules.get((indicator, bound))
-            if isinstance(rule, tuple) and isinstance(rule[0], str):
+            if rule is not None and isinstance(rule[0], str):
                 name = rule[0].removeprefix("table:")
                 tables_used.append(name)
                 found = [
@@ -452,9 +451,11 @@ def _add_item(text: pd.Series, mask: np.ndarray, item: str) -> pd.Series:
     return pd.Series(values, index=text.index, dtype=object)
 
 
-def _in_scope(parcels: pd.DataFrame, land: pd.DataFrame) -> tuple[np.ndarray, list[str | None]]:
+def _in_scope(
+    parcels: pd.DataFrame, land: pd.DataFrame, rules: Mapping[str, object]
+) -> tuple[np.ndarray, list[str | None]]:
     """Rows the national control indicators apply to, and why the others are out."""
-    prefix = standards.rule_row("control_indicators", "industrial_land_use")["value"]
+    prefix = standards.get(_RULES, "industrial_land_use", rules=rules).value
     code = land["code_2023"]
     known = code.notna().to_numpy()
     industrial = code.fillna("").str.startswith(prefix).to_numpy()
@@ -492,6 +493,7 @@ def parcel_metrics(
     industry_code_edition: int = 2017,
     land_use_scheme: str = "2023",
     area_method: str = "planar",
+    rules: Mapping[str, object] | pd.DataFrame | None = None,
 ) -> pd.DataFrame:
     """Plot ratio, building coefficient, green ratio, admin share, investment intensity and
     per-亩 output and tax of each parcel, judged against the control indicators.
@@ -523,6 +525,11 @@ def parcel_metrics(
         Scheme of numeric ``land_use`` codes where the parcels' ``land_use_scheme`` is empty.
     area_method : {"planar", "ellipsoid"}
         See :func:`landkit.crs.measure_area`.
+    rules : mapping or DataFrame, optional
+        Overrides of the ``control_indicators`` table (see :mod:`landkit.standards`),
+        e.g. ``{"national-2008.building_coefficient_min": 0.35}`` or
+        ``{"tall_storey_height_m": 8}``; an overridden threshold has the status
+        ``user``.
 
     Returns
     -------
@@ -556,7 +563,8 @@ def parcel_metrics(
     if industry_code_edition not in _EDITIONS:
         msg = f"industry_code_edition must be one of {_EDITIONS}, got {industry_code_edition!r}"
         raise InputError(msg)
-    _national_rules(standard)  # check the name before any work
+    rules = standards.overrides(rules, _RULES)
+    _national_rules(standard, rules)  # check the name before any work
     local = _prepare_local(local_standard)
     data = prepare_layer(parcels, "parcels", required=("parcel_id",), layer="parcels")
     require_crs(data, layer="parcels")
@@ -564,7 +572,7 @@ def parcel_metrics(
     if buildings is not None:
         blds = prepare_layer(buildings, "buildings", layer="buildings")
         require_crs(blds, layer="buildings")
-    q = parcel_quantities(data, blds, area_method=area_method)
+    q = parcel_quantities(data, blds, area_method=area_method, rules=rules)
     out = pd.DataFrame(index=data.index)
     out["parcel_id"] = data["parcel_id"]
     if "park_id" in data.columns:
@@ -587,7 +595,7 @@ def parcel_metrics(
         scheme=land_use_scheme,
         schemes=data["land_use_scheme"] if "land_use_scheme" in data.columns else None,
     )
-    scope, why = _in_scope(data, land)
+    scope, why = _in_scope(data, land, rules)
     divisions = _divisions(data)
     editions = _column(data, "industry_code_edition").fillna(industry_code_edition).to_numpy()
     bad_editions = sorted(set(editions.tolist()) - set(_EDITIONS))
@@ -598,7 +606,13 @@ def parcel_metrics(
         )
         raise SchemaError(msg)
     thresholds, extra, tables = _thresholds(
-        data, standard=standard, local=local, in_scope=scope, divisions=divisions, editions=editions
+        data,
+        standard=standard,
+        local=local,
+        rules=rules,
+        in_scope=scope,
+        divisions=divisions,
+        editions=editions,
     )
     out["industry_code_2002"] = extra["industry_code_2002"]
     out["crosswalk_ambiguous"] = extra["crosswalk_ambiguous"]
@@ -630,7 +644,8 @@ def parcel_metrics(
         inputs={"parcels": parcels, **({"buildings": buildings} if buildings is not None else {})},
         standard=standard,
         local_standard="given" if local is not None else "none",
-        rule_tables=["control_indicators", "industry_code_crosswalk", "land_use_codes", *tables],
+        rule_tables=[_RULES, "industry_code_crosswalk", "land_use_codes", *tables],
+        rules=[rule.describe() for rule in standards.applied(rules)],
         area_method=area_method,
     )
     return out

@@ -16,6 +16,8 @@ from typing import Any
 
 import pandas as pd
 
+from ._version import __version__
+
 __all__ = ["describe_source", "provenance", "provenance_frame"]
 
 KEY = "landkit_provenance"
@@ -55,8 +57,6 @@ def provenance(*, inputs: Mapping[str, Any] | None = None, **items: Any) -> dict
     >>> rec["input.parcels"], rec["tolerance_m2"], "landkit_version" in rec
     ('parcels.gpkg', '1.0', True)
     """
-    from . import __version__
-
     record = {f"input.{name}": describe_source(obj) for name, obj in (inputs or {}).items()}
     for key, value in items.items():
         if isinstance(value, Iterable) and not isinstance(value, str | bytes | Mapping):

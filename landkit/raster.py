@@ -53,7 +53,7 @@ from affine import Affine
 
 from .crs import require_crs
 from .distributed import Engine, run_partitioned, wanted
-from .errors import CRSError, InputError, describe_ids
+from .errors import CRSError, DataWarning, InputError, describe_ids
 from .geometry import is_absent, is_polygonal, repair
 from .provenance import provenance
 
@@ -147,7 +147,7 @@ def zonal_stats(
         raise InputError(msg)
     geoseries = features.geometry if isinstance(features, gpd.GeoDataFrame) else features
     require_crs(geoseries, layer="features")
-    geoseries, repaired = repair(geoseries, layer="features")
+    geoseries, repaired = repair(geoseries, layer="features", invalid=False)
     with _open(raster) as src:
         _check_raster(src, band, raster)
         geoms = _to_raster_crs(geoseries, src.crs)
@@ -333,7 +333,7 @@ def _warn_if_disjoint(src, geoms: np.ndarray, acc: _Accumulator, raster) -> None
             f"{src.crs.to_string()}; features {shapely.total_bounds(geoms[present])} after "
             f"reprojection). Check that both CRSs are declared correctly."
         )
-        warnings.warn(msg, stacklevel=3)
+        warnings.warn(msg, DataWarning, stacklevel=3)
 
 
 # --------------------------------------------------------------- windows

@@ -33,19 +33,11 @@ from .constraints import LINE_KEYS, line_columns
 from .errors import InputError
 from .idle import FLAGGED
 from .io import atomic_path
-from .labels import as_boolean, column_label, is_fraction, value_label, value_labels
+from .labels import as_boolean, column_label, is_fraction, value_label
 from .provenance import KEY as PROVENANCE_KEY
 from .schema import id_keys, join_on_ids
 
 __all__ = ["write_report"]
-
-STATUS_LABELS = {
-    **value_labels("status"), **value_labels("idle_status"), **value_labels("map_category")
-}  # fmt: skip
-"""Chinese names of status codes; read them with :func:`landkit.labels.value_label`."""
-
-FLAGGED_IDLE = FLAGGED
-"""The flagged ``idle_status`` values; the one definition is :data:`landkit.idle.FLAGGED`."""
 
 _FIRST = ("park_id", "parcel_id", "name")
 _THREE_LINE_KEY = (

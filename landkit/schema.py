@@ -28,7 +28,7 @@ import numpy as np
 import pandas as pd
 import shapely
 
-from .errors import InputError, SchemaError, describe_ids
+from .errors import GeometryRepairedWarning, InputError, SchemaError, describe_ids
 from .geometry import is_absent, repair
 from .labels import BOOLEAN_WORDS, label
 
@@ -597,6 +597,7 @@ def _validate_geometry(out, kind: str, *, strict: bool, problems: _Problems):
             out = out.set_geometry(fixed)
             warnings.warn(
                 f"{problems.layer}: repaired {len(ids)} invalid geometries (ids {describe_ids(ids)})",
+                GeometryRepairedWarning,
                 stacklevel=3,
             )
     return out

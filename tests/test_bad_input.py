@@ -19,7 +19,7 @@ import pytest
 import shapely
 
 import landkit as lk
-from landkit.errors import GeometryError, LandkitError
+from landkit.errors import GeometryError, GeometryRepairedWarning, LandkitError
 
 SAMPLE = lk.sample_data_path()
 RASTER = sorted(SAMPLE.parent.glob("builtup_*.tif"))[-1]
@@ -232,7 +232,7 @@ def test_a_geometry_collection_keeps_its_polygonal_part_in_the_three_line_check(
     cut = _head(sample, 2)
     plain = lk.check_three_lines(cut["parcels"], cut["lines"], id_col="parcel_id")
     parcels = _with_geometry(cut["parcels"], _collection(cut["parcels"].geometry.iloc[0]))
-    with pytest.warns(UserWarning, match="geometry collections"):
+    with pytest.warns(GeometryRepairedWarning, match="polygonal part of 1 geometry collection"):
         mixed = lk.check_three_lines(parcels, cut["lines"], id_col="parcel_id")
     assert mixed["area_m2"].tolist() == pytest.approx(plain["area_m2"].tolist())
     assert mixed["geometry_repaired"].tolist() == [True, False]
@@ -246,9 +246,9 @@ def test_a_geometry_collection_keeps_its_polygonal_part_in_metrics_and_zonal_sta
         warnings.simplefilter("ignore")
         plain = lk.parcel_metrics(cut["parcels"])
         plain_stats = lk.zonal_stats(cut["parcels"], RASTER, pixel_rule="coverage")
-    with pytest.warns(UserWarning, match="geometry collections"):
+    with pytest.warns(GeometryRepairedWarning, match="polygonal part of 1 geometry collection"):
         mixed = lk.parcel_metrics(parcels)
-    with pytest.warns(UserWarning, match="geometry collections"):
+    with pytest.warns(GeometryRepairedWarning, match="polygonal part of 1 geometry collection"):
         stats = lk.zonal_stats(parcels, RASTER, pixel_rule="coverage")
     assert mixed["area_m2"].tolist() == pytest.approx(plain["area_m2"].tolist())
     assert stats["mean"].tolist() == pytest.approx(plain_stats["mean"].tolist())
@@ -284,17 +284,17 @@ def test_an_interrupted_write_leaves_the_previous_output_and_no_temporary(tmp_pa
     lk.write_layer(_read("parks"), target)
     before = target.read_bytes()
     env = {**os.environ, "PYTHONPATH": str(Path(lk.__file__).parents[1])}
-    proc = subprocess.Popen(
+    with subprocess.Popen(
         [sys.executable, "-c", _WRITER, str(target)],
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         env=env,
         text=True,
-    )
-    assert proc.stdout.readline().strip() == "writing"
-    time.sleep(0.2)
-    proc.send_signal(signum)
-    proc.wait(timeout=60)
+    ) as proc:
+        assert proc.stdout.readline().strip() == "writing"
+        time.sleep(0.2)
+        proc.send_signal(signum)
+        proc.communicate(timeout=60)
     assert proc.returncode != 0
     assert sorted(p.name for p in tmp_path.iterdir()) == ["result.gpkg"]
     assert target.read_bytes() == before

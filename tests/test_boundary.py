@@ -20,7 +20,7 @@ from shapely.geometry import LineString, MultiPolygon, Point, Polygon, box
 import landkit as lk
 from landkit.boundary import four_boundaries_sentence
 from landkit.cli import main
-from landkit.errors import CRSError, GeometryError, InputError
+from landkit.errors import CRSError, DataWarning, GeometryError, InputError
 
 DATA = Path(__file__).parent / "data" / "land_parcels"
 REAL_UTF8 = DATA / "hangzhou_pengbu_BR14_jzd.utf8.txt"
@@ -79,7 +79,7 @@ def _write(tmp_path: Path, text: str, name="f.txt", encoding="utf-8", newline="\
 
 def _read_quiet(path, **kwargs):
     with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
+        warnings.simplefilter("ignore", DataWarning)
         return lk.read_coordinate_txt(path, **kwargs)
 
 
@@ -170,7 +170,7 @@ def test_missing_zone_prefix_is_caught_and_placed_by_band(tmp_path):
     text = re.sub(r",40(\d{6}\.\d{3})$", r",\1", REAL_UTF8.read_text(encoding="utf-8"), flags=re.M)
     assert ",40520986.477" not in text
     path = _write(tmp_path, text)
-    with pytest.warns(UserWarning, match="no zone prefix"):
+    with pytest.warns(DataWarning, match="no zone prefix"):
         parcel = lk.read_coordinate_txt(path)
     assert parcel.crs.to_epsg() == 4549  # CGCS2000 3-degree CM 120E, no prefix
     expected = lk.read_coordinate_txt(REAL_UTF8)
@@ -276,7 +276,7 @@ def test_more_variants_no_ring_numbers_restarted_numbers_and_meridian_band(tmp_p
     text = EXAMPLE.replace("带号=34", "带号=102").replace("0.1500", "0.1900")
     # 带号 written as the central meridian; 点号,X,Y without 圈号 on the outer rings
     text = re.sub(r"^(J\d+),1,", r"\1,", text, flags=re.M)
-    with pytest.warns(UserWarning, match="central meridian"):
+    with pytest.warns(DataWarning, match="central meridian"):
         parcels = lk.read_coordinate_txt(_write(tmp_path, text))
     assert parcels.crs.to_epsg() == 4522
     assert parcels["area_m2"].tolist() == pytest.approx([4000, 1900])
@@ -303,7 +303,7 @@ J4,1,2770020,34500100
 
 def test_point_count_and_bad_lines_are_reported(tmp_path):
     text = EXAMPLE.replace("5,0.4000,DK-01", "9,0.4000,DK-01").replace("0.1500", "0.1900")
-    with pytest.warns(UserWarning, match="界址点数=9"):
+    with pytest.warns(DataWarning, match="界址点数=9"):
         lk.read_coordinate_txt(_write(tmp_path, text))
     broken = EXAMPLE.replace("J3,1,2770660.000,34571700.000", "J3,1,2770660.000")
     with pytest.raises(InputError, match="line 16"):
@@ -315,7 +315,7 @@ def test_point_count_and_bad_lines_are_reported(tmp_path):
 
 def test_two_parcel_file_with_hole(tmp_path):
     path = _write(tmp_path, EXAMPLE, encoding="gbk", newline="\r\n")
-    with pytest.warns(UserWarning, match=r"DK-02: declared 0\.1500 ha, computed 0\.1900 ha"):
+    with pytest.warns(DataWarning, match=r"DK-02: declared 0\.1500 ha, computed 0\.1900 ha"):
         parcels = lk.read_coordinate_txt(path)
     assert parcels.crs.to_epsg() == 4522
     assert parcels["parcel_id"].tolist() == ["DK-01", "DK-02"]

@@ -53,11 +53,11 @@ def _assert_clean(browser) -> None:
     assert browser.evaluate("window.__alerts") == []
 
 
-def test_sample_map_loads_offline_and_draws_every_feature(browser, tmp_path):
-    sample = lk.sample_data_path()
-    parks = lk.read_layer(sample, "parks")
-    parcels = lk.read_layer(sample, "parcels")
-    with pytest.warns(UserWarning, match="repaired"):
+def test_sample_map_loads_offline_and_draws_every_feature(
+    browser, tmp_path, sample_path, sample_parks, sample_parcels
+):
+    sample, parks, parcels = sample_path, sample_parks, sample_parcels
+    with pytest.warns(lk.errors.GeometryRepairedWarning, match="repaired"):
         checked = lk.check_three_lines(parcels, sample, id_col="parcel_id")
     idle = lk.detect_idle(parcels, as_of="2026-11-01")
     shown = combine_results(checked, idle)
@@ -112,6 +112,7 @@ def test_hostile_names_show_as_text_and_run_nothing(browser, tmp_path):
     _assert_clean(browser)
 
 
+@pytest.mark.slow
 def test_hundred_thousand_parcels_load_within_budget(browser, tmp_path):
     parcels = mapdata.parcels(100_000)
     fmap = make_map(parks=mapdata.park(parcels), parcels=parcels, basemap=None, leaflet=LEAFLET)

@@ -2,6 +2,7 @@ import subprocess
 import sys
 
 import geopandas as gpd
+import pytest
 import shapely
 
 import landkit as lk
@@ -59,6 +60,7 @@ def test_bad_usage_and_missing_files_exit_2(tmp_path):
     assert run("no-such-command").returncode == 2
 
 
+@pytest.mark.slow
 def test_demo_writes_a_summary(tmp_path):
     out = run("demo", "--out", str(tmp_path / "demo"))
     assert out.returncode == 0, out.stderr

@@ -32,13 +32,13 @@ def layer(geoms, crs=GK, **columns):
 
 def check(features, lines, **kwargs):
     with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
+        warnings.simplefilter("ignore", lk.errors.GeometryRepairedWarning)
         return lk.check_three_lines(features, lines, **kwargs)
 
 
 def overlaps(features, lines, **kwargs):
     with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
+        warnings.simplefilter("ignore", lk.errors.GeometryRepairedWarning)
         return lk.three_line_overlaps(features, lines, **kwargs)
 
 
@@ -152,7 +152,7 @@ def test_bowtie_is_repaired_and_flagged():
     )
     parcels = layer([bowtie, box(200, 0, 10, 10)])
     red = layer([box(50, -50, 100, 200)])  # right half: the right-hand triangle, 2500 m²
-    with pytest.warns(UserWarning, match="repaired 1 invalid"):
+    with pytest.warns(lk.errors.GeometryRepairedWarning, match="repaired 1 invalid"):
         result = lk.check_three_lines(parcels, {"ecological_redline": red})
     assert result["geometry_repaired"].tolist() == [True, False]
     assert result["area_m2"].iloc[0] == pytest.approx(5000.0, abs=1e-6)
@@ -425,6 +425,7 @@ LINES = {
 RESULT_COLUMNS = ["area_m2", *[line_columns(k)[0] for k in LINE_KEYS]]
 
 
+@pytest.mark.slow
 @settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(rects=rects, seed=st.integers(0, 2**32 - 1))
 def test_shuffled_and_reindexed_rows_give_the_same_results_per_id(rects, seed):
@@ -440,6 +441,7 @@ def test_shuffled_and_reindexed_rows_give_the_same_results_per_id(rects, seed):
     assert again["status"].tolist() == base["status"].tolist()
 
 
+@pytest.mark.slow
 @settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(rects=rects, dx=st.floats(-5000, 5000), dy=st.floats(-5000, 5000))
 def test_translating_features_and_lines_together_keeps_the_areas(rects, dx, dy):
@@ -609,14 +611,8 @@ def test_tiles_partition_the_region_into_small_pieces():
 # ------------------------------------------------------------- sample data
 
 
-def _sample_parcels():
-    path = lk.sample_data_path()
-    return path, lk.read_layer(path, "parcels")
-
-
-def test_sample_cases_get_the_expected_findings():
-    path, parcels = _sample_parcels()
-    result = check(parcels, path, id_col="parcel_id")
+def test_sample_cases_get_the_expected_findings(sample_path, sample_parcels):
+    result = check(sample_parcels, sample_path, id_col="parcel_id")
     by_case = result.dropna(subset=["case"]).groupby("case")
     found = {case: set(";".join(rows["violations"]).split(";")) for case, rows in by_case}
     assert "ecological_redline" in found["crosses_redline"]
@@ -630,16 +626,16 @@ def test_sample_cases_get_the_expected_findings():
 
 
 @pytest.mark.parametrize("layer_name", ["parcels", "parks"])
-def test_agrees_with_geopandas_overlay_on_the_sample(layer_name):
-    path = lk.sample_data_path()
-    features = lk.read_layer(path, layer_name)
+def test_agrees_with_geopandas_overlay_on_the_sample(
+    layer_name, sample_path, sample_layer, sample_lines
+):
+    features = sample_layer(layer_name)
     id_col = "parcel_id" if layer_name == "parcels" else "park_id"
-    result = check(features, path, id_col=id_col)
+    result = check(features, sample_path, id_col=id_col)
     valid = features[features.is_valid & ~features.geometry.is_empty].copy()
     valid["parcel_id"] = valid[id_col]  # the helper groups by parcel_id
     checked = result.loc[valid.index]
-    for key in LINE_KEYS:
-        line = lk.read_layer(path, key)
+    for key, line in sample_lines.items():
         how = "difference" if key == "urban_boundary" else "intersection"
         expected = _overlay_areas(valid, line, how)
         np.testing.assert_allclose(checked[line_columns(key)[0]], expected, rtol=0, atol=0.01)
@@ -667,6 +663,7 @@ def test_progress_callable_hears_each_line():
     assert "ecological_redline" in messages[0] and "urban_boundary" in messages[1]
 
 
+@pytest.mark.slow
 def test_a_feature_gets_the_same_areas_whichever_features_come_with_it():
     # what makes a partitioned (Dask) run equal to the whole run: no area depends on the others
     rng = np.random.default_rng(7)

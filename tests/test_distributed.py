@@ -19,7 +19,7 @@ from rasterio.transform import from_origin
 
 import landkit as lk
 from landkit.distributed import _bounds, _zone_plan, run_partitioned
-from landkit.errors import InputError
+from landkit.errors import GeometryRepairedWarning, InputError
 
 try:
     import dask_geopandas
@@ -169,7 +169,7 @@ def test_three_line_check_equals_single_process(client, flavour):
     parcels = _with_index(_parcels(1500, 1), flavour)
     lines = _lines(2)
     with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
+        warnings.simplefilter("ignore", GeometryRepairedWarning)
         single = lk.check_three_lines(parcels, lines, id_col="parcel_id")
         dask = lk.check_three_lines(
             parcels, lines, id_col="parcel_id", engine="dask", scheduler=client
@@ -187,7 +187,7 @@ def test_a_layer_spanning_two_zones_keeps_per_feature_zones_in_every_partition(c
     plan = _zone_plan([_bounds(parcels.iloc[c]) for c in chunks], parcels.crs)
     assert not all(plan) and any(plan)  # the western partitions alone would fit the layer's zone
     with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
+        warnings.simplefilter("ignore", GeometryRepairedWarning)
         single = lk.check_three_lines(parcels, _lines(4))
         dask = run_partitioned(
             lk.check_three_lines, parcels, _lines(4), scheduler=client, npartitions=npartitions
@@ -202,7 +202,7 @@ def test_a_layer_inside_its_zone_and_a_lonlat_layer(client):
     assert _zone_plan([_bounds(inside.iloc[c]) for c in chunks], inside.crs) == [False] * 4
     for parcels in (inside, _parcels(800, 6).to_crs(4490)):
         with warnings.catch_warnings():
-            warnings.simplefilter("ignore")
+            warnings.simplefilter("ignore", GeometryRepairedWarning)
             single = lk.check_three_lines(parcels, _lines(7))
             dask = lk.check_three_lines(parcels, _lines(7), engine="dask", scheduler=client)
         assert_same(dask, single)
@@ -216,7 +216,7 @@ def test_zonal_stats_equal_single_process(client, tmp_path, pixel_rule):
     parcels = parcels[present & parcels.is_valid]
     stats = ("count", "sum", "mean", "min", "max", "std", "nodata")
     with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
+        warnings.simplefilter("ignore", GeometryRepairedWarning)
         single = lk.zonal_stats(parcels, raster, stats=stats, pixel_rule=pixel_rule)
         dask = lk.zonal_stats(
             parcels, raster, stats=stats, pixel_rule=pixel_rule, engine="dask", scheduler=client
@@ -230,7 +230,7 @@ def test_detect_idle_equals_single_process(client, tmp_path, flavour):
     raster = _raster(tmp_path / "builtup.tif", fraction=True)
     parcels = _with_index(_idle_parcels(1200, 9), flavour)
     with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
+        warnings.simplefilter("ignore", GeometryRepairedWarning)
         single = lk.detect_idle(parcels, as_of="2026-11-01", builtup=raster)
         dask = lk.detect_idle(
             parcels, as_of="2026-11-01", builtup=raster, engine="dask", scheduler=client
@@ -239,6 +239,7 @@ def test_detect_idle_equals_single_process(client, tmp_path, flavour):
     assert single["idle_status"].nunique() >= 5
 
 
+@pytest.mark.slow
 def test_a_dask_geodataframe_is_accepted(client):
     parcels = _parcels(1000, 10)
     lines = _lines(11)
@@ -247,7 +248,7 @@ def test_a_dask_geodataframe_is_accepted(client):
     present = parcels[~(parcels.geometry.isna() | parcels.geometry.is_empty)]
     shuffled = dask_geopandas.from_geopandas(present, npartitions=3).spatial_shuffle()
     with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
+        warnings.simplefilter("ignore", GeometryRepairedWarning)
         # partitions without spatial information: gathered and partitioned spatially
         from_plain = lk.check_three_lines(plain, lines, scheduler=client)
         # spatially shuffled partitions are kept (the shuffle replaces the index)
@@ -261,7 +262,7 @@ def test_a_dask_geodataframe_is_accepted(client):
 
 def test_worker_warnings_come_back_once(client):
     parcels = _parcels(600, 12)  # one invalid geometry, repaired with a warning
-    with pytest.warns(UserWarning, match="repaired") as caught:
+    with pytest.warns(GeometryRepairedWarning, match="repaired") as caught:
         lk.check_three_lines(parcels, {}, engine="dask", scheduler=client)
     assert sum("repaired" in str(w.message) for w in caught) == 1
 
@@ -279,10 +280,11 @@ def test_an_unknown_engine_is_refused():
         lk.check_three_lines(_parcels(20, 14), {}, engine="spark")
 
 
+@pytest.mark.slow
 def test_a_local_cluster_is_started_without_a_scheduler(client):
     parcels = _parcels(200, 15)
     with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
+        warnings.simplefilter("ignore", GeometryRepairedWarning)
         single = lk.check_three_lines(parcels, _lines(16))
         dask = lk.check_three_lines(parcels, _lines(16), engine="dask")
     assert_same(dask, single)
@@ -296,16 +298,14 @@ def test_empty_input_runs_locally(client):
     )
 
 
-def test_the_sample_equals_single_process_through_a_scheduler_address(client):
-    path = lk.sample_data_path()
-    parcels = lk.read_layer(path, "parcels")
-    rasters = {
-        "2023-06-30": path.parent / "builtup_2023.tif",
-        "2025-06-30": path.parent / "builtup_2025.tif",
-    }
+@pytest.mark.slow
+def test_the_sample_equals_single_process_through_a_scheduler_address(
+    client, sample_path, sample_parcels, sample_rasters
+):
+    path, parcels, rasters = sample_path, sample_parcels, sample_rasters
     address = client.scheduler.address
     with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
+        warnings.simplefilter("ignore", GeometryRepairedWarning)
         checks = [
             (
                 run_partitioned(

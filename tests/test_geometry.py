@@ -3,7 +3,7 @@ import numpy as np
 import pytest
 import shapely
 
-from landkit.errors import GeometryError
+from landkit.errors import GeometryError, GeometryRepairedWarning
 from landkit.geometry import is_absent, is_polygonal, repair, require_polygonal
 
 SQUARE = shapely.box(0, 0, 10, 10)
@@ -26,7 +26,7 @@ def test_repair_keeps_the_polygonal_part_of_a_valid_collection_and_counts_it():
     mixed = shapely.GeometryCollection([SQUARE, LINE, POINT])
     lines_only = shapely.GeometryCollection([LINE])
     series = gpd.GeoSeries([mixed, SQUARE, lines_only, None], index=[7, 3, 5, 1], crs=4543)
-    with pytest.warns(UserWarning, match="1 geometry collections"):
+    with pytest.warns(GeometryRepairedWarning, match="polygonal part of 1 geometry collection$"):
         geoms, repaired = repair(series, layer="parcels")
     assert repaired.tolist() == [True, False, False, False]
     assert geoms.index.tolist() == [7, 3, 5, 1]

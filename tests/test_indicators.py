@@ -13,8 +13,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import landkit as lk
-from landkit.errors import InputError, SchemaError
-from landkit.indicators import mu_benefit, park_indicators
+from landkit.errors import DataWarning, InputError, SchemaError
+from landkit.indicators import industry_concentration, mu_benefit, park_indicators
 from landkit.landuse import map_land_use
 
 X0, Y0 = 500_000.0, 2_760_000.0
@@ -160,7 +160,7 @@ def test_bad_land_status_raises():
 def test_orphan_parcels_warn():
     parcels = make_parcels()
     parcels.loc[4, "park_id"] = "K9"
-    with pytest.warns(UserWarning, match="K9|not in parks"):
+    with pytest.warns(DataWarning, match="K9|not in parks"):
         out = park_indicators(make_parks(), parcels)
     assert out.loc["K1", "n_parcels"] == 4
 
@@ -280,7 +280,7 @@ def test_input_not_mutated():
     parks, parcels = make_parks(), make_parcels()
     before = parcels.copy()
     with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
+        warnings.simplefilter("ignore", DataWarning)
         park_indicators(parks, parcels)
     pd.testing.assert_frame_equal(parcels, before)
 
@@ -324,3 +324,65 @@ def test_shuffled_or_translated_parcels_give_the_same_park_figures(order, dx, dy
     pd.testing.assert_frame_equal(base, other, rtol=1e-9)
     rates = base.filter(regex="_rate$|_share$").stack().dropna()
     assert rates.between(0, 1).all()
+
+
+# ------------------------------------------- industry_concentration (clause 五)
+
+
+def test_concentration_figures():
+    table = pd.DataFrame(
+        {
+            "企业编号": ["e1", "e2", "e3", "e4", "e5", "e6", "e7", "e8"],
+            "园区编号": ["K1", "K1", "K1", "K1", "K2", "K2", "K3", "K3"],
+            "产值": [100, 50, 30, 20, 90, 10, 80, 20],
+            "是否主导产业": ["是", "是", "否", "否", "是", "否", "是", "否"],
+            "是否新兴产业": ["是", "否", "是", "否", "是", "否", "否", "是"],
+        }
+    )
+    result = industry_concentration(table)
+    assert list(result.index) == ["K1", "K2", "K3"]
+    assert result["output_wan_yuan"].tolist() == [200, 100, 100]
+    # K1: leading 150/200, emerging 130/200; K2: 0.9 and 0.9; K3: exactly 0.8 and 0.2
+    assert result["leading_share"].tolist() == pytest.approx([0.75, 0.9, 0.8])
+    assert result["emerging_share"].tolist() == pytest.approx([0.65, 0.9, 0.2])
+    # "超过80%" is strictly above; "达到40%" is at least
+    assert result["meets_leading_target"].tolist() == [False, True, False]
+    assert result["meets_emerging_target"].tolist() == [True, True, False]
+    assert (result["leading_share_target"] == 0.8).all()
+
+
+def test_concentration_from_code_prefixes_and_missing_flags():
+    table = pd.DataFrame(
+        {
+            "enterprise_id": ["a", "b", "c", "d"],
+            "park_id": ["K1", "K1", "K2", "K2"],
+            "industry_code": ["3670", "2614", "3670", "1310"],
+            "output_wan_yuan": [300, 100, 50, None],
+        }
+    )
+    result = industry_concentration(table, leading={"K1": ["36"], "K2": ["13"]})
+    assert result.at["K1", "leading_share"] == pytest.approx(0.75)
+    assert result.at["K2", "leading_share"] == pytest.approx(0.0)
+    assert pd.isna(result.at["K1", "emerging_share"])
+    assert "新兴产业" in result.at["K1", "reason"]
+    assert "缺少产值" in result.at["K2", "reason"]
+    same = industry_concentration(
+        table.set_axis([5, 5, 1, 1]), leading={"K1": ["36"], "K2": ["13"]}
+    )
+    pd.testing.assert_frame_equal(same, result)
+
+
+def test_concentration_table_read_from_csv(tmp_path):
+    path = tmp_path / "enterprises.csv"
+    pd.DataFrame(
+        {
+            "统一社会信用代码": ["x1", "x2"],
+            "园区代码": ["K1", "K1"],
+            "工业总产值": ["90", "10"],
+            "是否主导产业": ["是", "否"],
+            "是否新兴产业": ["否", "是"],
+        }
+    ).to_csv(path, index=False, encoding="gbk")
+    result = industry_concentration(lk.read_table(path, kind="enterprises"))
+    assert result.at["K1", "leading_share"] == pytest.approx(0.9)
+    assert bool(result.at["K1", "meets_leading_target"])

@@ -8,7 +8,7 @@ import pytest
 import shapely
 
 import landkit as lk
-from landkit.errors import CRSError, InputError
+from landkit.errors import CRSError, InputError, OutputWarning
 
 DISTRICTS = {
     "五华区",
@@ -121,7 +121,7 @@ def test_round_trip_gpkg_parquet_shapefile_keeps_text_dates_and_crs(tmp_path):
         assert back.crs.to_epsg() == 4543
         assert back["agreed_start_date"].iloc[0] == pd.Timestamp("2021-03-05")
         assert back.geometry.area.tolist() == [100.0, 100.0]
-    with pytest.warns(UserWarning, match="agreed_start_date → agreed_sta"):
+    with pytest.warns(OutputWarning, match="agreed_start_date → agreed_sta"):
         lk.write_layer(gdf, tmp_path / "a.shp")
     back = lk.read_layer(tmp_path / "a.shp", kind="parcels")
     assert back["parcel_id"].tolist() == ["宗地-1", "宗地-2"] and back.crs.to_epsg() == 4543

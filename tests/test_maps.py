@@ -16,7 +16,7 @@ import shapely
 
 import landkit as lk
 from landkit import maps
-from landkit.errors import CRSError, InputError
+from landkit.errors import CRSError, InputError, OutputWarning
 from landkit.maps import combine_results, make_map, parcel_category, static, static_map
 
 CALL = re.compile(r"landkitLayer\((\{.*\}), (map_[0-9a-f]+)\);")
@@ -267,6 +267,7 @@ def test_local_leaflet_folder_must_hold_leaflet(layers, tmp_path):
         make_map(parcels=parcels, basemap=None, leaflet=tmp_path)
 
 
+@pytest.mark.slow
 def test_large_layers_keep_flagged_interactive_and_the_rest_light(tmp_path):
     parcels = mapdata.parcels(100_000)
     fmap = make_map(parks=mapdata.park(parcels), parcels=parcels, basemap=None)
@@ -398,7 +399,7 @@ def test_chinese_title_renders_as_glyphs_not_boxes(layers):
 def test_no_cjk_font_warns(layers, monkeypatch):
     _, park, _ = layers
     monkeypatch.setattr(static, "cjk_font", lambda: None)
-    with pytest.warns(UserWarning, match="Chinese glyphs"):
+    with pytest.warns(OutputWarning, match="Chinese glyphs"):
         static_map(park)
 
 

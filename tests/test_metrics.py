@@ -284,6 +284,7 @@ def overlay_floor_area(parcels: gpd.GeoDataFrame, buildings: gpd.GeoDataFrame) -
     return pieces.groupby("parcel_id")["floor"].sum().reindex(parcels["parcel_id"], fill_value=0.0)
 
 
+@pytest.mark.slow
 @settings(max_examples=25, deadline=None)
 @given(
     st.lists(
@@ -321,7 +322,7 @@ def test_matches_overlay_and_groupby(boxes, rnd):
     rnd.shuffle(order)
     shuffled = parcels.iloc[order]
     with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
+        warnings.simplefilter("ignore", lk.errors.GeometryRepairedWarning)
         out = parcel_metrics(shuffled, buildings)
     expected = overlay_floor_area(shuffled, buildings)
     np.testing.assert_allclose(
@@ -381,7 +382,8 @@ def test_cli_metrics(tmp_path, capsys):
     assert not bad.exists()
     book = tmp_path / "out.xlsx"
     assert main([*args, "--out", str(book)]) == 0
-    assert "地块指标" in pd.ExcelFile(book).sheet_names
+    with pd.ExcelFile(book) as written_book:
+        assert "地块指标" in written_book.sheet_names
 
 
 def test_rule_tables_are_sourced():

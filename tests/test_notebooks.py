@@ -83,6 +83,7 @@ def test_notebook_tells_the_story_in_chinese_and_english(path):
     )
 
 
+@pytest.mark.slow
 def test_the_kernel_is_this_interpreter(tmp_path, kernels):
     from nbformat.v4 import new_code_cell, new_notebook
 
@@ -91,6 +92,7 @@ def test_the_kernel_is_this_interpreter(tmp_path, kernels):
     assert notebook.cells[0].outputs[0]["text"].strip() == sys.prefix
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.stem)
 def test_notebook_runs_and_shows_a_map_a_table_and_a_chart(path, tmp_path, kernels):
     notebook = nbformat.read(path, as_version=4)

@@ -168,8 +168,8 @@ def test_round_trip_keeps_geometry_crs_text_and_values(server, schema):
     assert back.attrs["landkit_source"]["layer"] == f"{schema}.parcels"
 
 
-def test_a_sample_layer_round_trips_and_reads_with_aliases(server, schema):
-    parcels = lk.read_layer(lk.sample_data_path(), "parcels")
+def test_a_sample_layer_round_trips_and_reads_with_aliases(server, schema, sample_parcels):
+    parcels = sample_parcels
     lk.write_layer(parcels, server, f"{schema}.sample_parcels")
     back = lk.read_layer(server, f"{schema}.sample_parcels", kind="parcels")
     back = back.set_index("parcel_id").loc[parcels["parcel_id"]]
@@ -283,11 +283,12 @@ def test_the_password_never_reaches_logs_errors_attrs_or_provenance(server, sche
     assert "测试" in comment and password not in comment
 
 
-@pytest.mark.filterwarnings("ignore:features. repaired:UserWarning")
+@pytest.mark.filterwarnings("ignore::landkit.errors.GeometryRepairedWarning")
 @pytest.mark.parametrize("scheme", ["postgresql://", "postgres://", "postgresql+psycopg://"])
-def test_a_check_on_a_layer_from_postgis_equals_the_check_on_the_file(server, schema, scheme):
-    path = lk.sample_data_path()
-    parcels = lk.read_layer(path, "parcels")
+def test_a_check_on_a_layer_from_postgis_equals_the_check_on_the_file(
+    server, schema, scheme, sample_path, sample_parcels
+):
+    path, parcels = sample_path, sample_parcels
     url = server.replace("postgresql://", scheme, 1)
     lk.write_layer(parcels, url, f"{schema}.checked")
     back = lk.read_layer(url, f"{schema}.checked").set_index("parcel_id").loc[parcels["parcel_id"]]

@@ -17,7 +17,7 @@ from rasterio.transform import Affine
 from shapely.geometry import box
 
 from landkit import raster as lkraster
-from landkit.errors import CRSError, InputError
+from landkit.errors import CRSError, DataWarning, InputError
 from landkit.raster import builtup_fraction, guess_builtup_scale, zonal_stats
 
 DATA = Path(__file__).parent / "data" / "rasterstats"
@@ -179,7 +179,7 @@ def test_mismatched_crs_is_reported_not_silent():
     with pytest.raises(CRSError, match="declare the layer's true CRS"):
         zonal_stats(shapes, DATA / "slope.tif")
     wrong = frame(box(102.7, 25.0, 102.8, 25.1), crs="EPSG:4326")
-    with pytest.warns(UserWarning, match="overlaps raster"):
+    with pytest.warns(DataWarning, match="overlaps raster"):
         zonal_stats(wrong, DATA / "slope.tif")
 
 
@@ -276,7 +276,7 @@ def test_rasterstats_partial_and_no_overlap():
     partial = zonal_stats(gpd.read_file(DATA / "polygons_partial_overlap.shp"), DATA / "slope.tif")
     assert partial["count"].tolist() == [99, 99, 28, 135, 49, 68, 52, 115, 48]
     outside = gpd.read_file(DATA / "polygons_no_overlap.shp")
-    with pytest.warns(UserWarning, match="none of the 9 features"):
+    with pytest.warns(DataWarning, match="none of the 9 features"):
         missed = zonal_stats(outside, DATA / "slope.tif")
     assert (missed["count"] == 0).all()
 

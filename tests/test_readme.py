@@ -104,6 +104,7 @@ def _out_targets(source: str) -> list[str]:
     return [token for line in source.splitlines() for token in re.findall(r"--out (\S+)", line)]
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("block", SHELL, ids=_id)
 def test_shell_block_runs_and_writes_its_outputs(block, tmp_path):
     out = subprocess.run(
@@ -198,6 +199,8 @@ def python_results(tmp_path_factory) -> dict[int, tuple[str, str] | None]:
     return results
 
 
+@pytest.mark.slow
+@pytest.mark.filterwarnings("ignore::landkit.errors.GeometryRepairedWarning")  # the bowtie parcel
 @pytest.mark.parametrize("number", range(len(PYTHON)), ids=[_id(b) for b in PYTHON])
 def test_python_block_runs(number, python_results):
     if python_results[number] is None:
@@ -218,6 +221,7 @@ def _section(title: str) -> str:
     return match.group(2)
 
 
+@pytest.mark.slow
 def test_the_demo_writes_what_the_readme_lists(tmp_path):
     from landkit.demo import run_demo
 

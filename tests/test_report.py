@@ -12,7 +12,7 @@ import pandas as pd
 import pytest
 
 import landkit as lk
-from landkit.errors import InputError
+from landkit.errors import GeometryRepairedWarning, InputError
 from landkit.idle import FLAGGED
 from landkit.labels import label
 from landkit.report import write_report
@@ -133,10 +133,10 @@ def test_cells_are_typed(results, tmp_path):
 def test_codes_are_shown_by_their_chinese_names(tmp_path):
     sample = lk.sample_data_path()
     parcels = lk.read_layer(sample, "parcels")
-    with pytest.warns(UserWarning, match="repaired"):
+    with pytest.warns(GeometryRepairedWarning, match="repaired"):
         three_lines = lk.check_three_lines(parcels, sample)
     idle = lk.detect_idle(parcels, as_of="2026-11-01")
-    with pytest.warns(UserWarning, match="repaired"):
+    with pytest.warns(GeometryRepairedWarning, match="repaired"):
         metrics = lk.parcel_metrics(parcels, lk.read_layer(sample, "buildings"))
     path = write_report(tmp_path / "r.xlsx", three_lines=three_lines, metrics=metrics, idle=idle)
     code = re.compile(r"^[a-z][a-z0-9_]*(;\s*[a-z][a-z0-9_]*)*$")

@@ -62,14 +62,9 @@ KUNMING = {
 
 
 @pytest.fixture(scope="module")
-def gpkg() -> Path:
-    return lk.sample_data_path()
-
-
-@pytest.fixture(scope="module")
-def layers(gpkg) -> dict[str, pd.DataFrame]:
-    out = {name: gpd.read_file(gpkg, layer=name) for name in SPATIAL}
-    out.update({name: pyogrio.read_dataframe(gpkg, layer=name) for name in TABLES})
+def layers(sample_path) -> dict[str, pd.DataFrame]:
+    out = {name: gpd.read_file(sample_path, layer=name) for name in SPATIAL}
+    out.update({name: pyogrio.read_dataframe(sample_path, layer=name) for name in TABLES})
     return out
 
 
@@ -79,11 +74,11 @@ def parcels(layers) -> gpd.GeoDataFrame:
 
 
 @pytest.fixture(scope="module")
-def builtup(gpkg, parcels) -> pd.DataFrame:
+def builtup(sample_path, parcels) -> pd.DataFrame:
     """Mean built-up fraction per parcel and year, by burning parcel numbers into the grid."""
     means = {}
     for year in IMAGE_DATES:
-        with rasterio.open(gpkg.parent / f"builtup_{year}.tif") as src:
+        with rasterio.open(sample_path.parent / f"builtup_{year}.tif") as src:
             values = src.read(1, masked=True).filled(np.nan)
             burnt = features.rasterize(
                 [(geom, i) for i, geom in enumerate(parcels.geometry, start=1)],
@@ -110,27 +105,28 @@ def years_after(dates: pd.Series, years: int) -> pd.Series:
 # ------------------------------------------------------------------ structure
 
 
-def test_sample_and_rasters_exist(gpkg):
-    assert gpkg.name == "kunming.gpkg"
+def test_sample_and_rasters_exist(sample_path):
+    assert sample_path.name == "kunming.gpkg"
     for year in IMAGE_DATES:
-        assert (gpkg.parent / f"builtup_{year}.tif").is_file()
-    total = sum(p.stat().st_size for p in gpkg.parent.glob("*") if p.suffix in {".gpkg", ".tif"})
+        assert (sample_path.parent / f"builtup_{year}.tif").is_file()
+    files = sample_path.parent.glob("*")
+    total = sum(p.stat().st_size for p in files if p.suffix in {".gpkg", ".tif"})
     assert total <= 10 * 2**20
 
 
-def test_every_layer_and_table_is_there(gpkg):
-    found = dict(pyogrio.list_layers(gpkg))
+def test_every_layer_and_table_is_there(sample_path):
+    found = dict(pyogrio.list_layers(sample_path))
     for name, geometry_type in SPATIAL.items():
         assert found[name] == geometry_type, name
     for name in TABLES:
         assert name in found
         assert found[name] is None  # attribute table, not a spatial layer
-        assert pyogrio.read_info(gpkg, layer=name)["geometry_type"] is None
+        assert pyogrio.read_info(sample_path, layer=name)["geometry_type"] is None
 
 
 @pytest.mark.parametrize("name", list(SPATIAL))
-def test_every_layer_is_in_epsg_4543(gpkg, name):
-    assert pyogrio.read_info(gpkg, layer=name)["crs"] == "EPSG:4543"
+def test_every_layer_is_in_epsg_4543(sample_path, name):
+    assert pyogrio.read_info(sample_path, layer=name)["crs"] == "EPSG:4543"
 
 
 @pytest.mark.parametrize("name", list(COLUMNS))
@@ -144,16 +140,16 @@ def test_drawn_features_say_they_are_synthetic(layers, name):
     assert layers[name]["synthetic"].astype(bool).all()
 
 
-def test_layers_validate_with_their_kind(gpkg):
+def test_layers_validate_with_their_kind(sample_path):
     kinds = {"parks": "parks", "buildings": "buildings", "roads": "roads", "rivers": "rivers"}
     kinds.update(counties="counties", ecological_redline="lines", basic_farmland="lines")
     kinds.update(urban_boundary="lines")
     for layer, kind in kinds.items():
-        lk.validate_layer(gpd.read_file(gpkg, layer=layer), kind)
-    with pytest.warns(UserWarning, match=r"repaired 1 invalid geometr.*P027"):
-        lk.validate_layer(gpd.read_file(gpkg, layer="parcels"), "parcels")
+        lk.validate_layer(gpd.read_file(sample_path, layer=layer), kind)
+    with pytest.warns(lk.errors.GeometryRepairedWarning, match=r"repaired 1 invalid geometr.*P027"):
+        lk.validate_layer(gpd.read_file(sample_path, layer="parcels"), "parcels")
     for table in TABLES:
-        lk.read_table(gpkg, table, kind=table)
+        lk.read_table(sample_path, table, kind=table)
 
 
 def test_parcel_values_are_realistic(parcels):
@@ -391,8 +387,8 @@ def test_enterprises_link_to_parks_and_parcels(layers, parcels):
 
 
 @pytest.mark.parametrize("year", list(IMAGE_DATES))
-def test_rasters_cover_the_parks(gpkg, layers, year):
-    with rasterio.open(gpkg.parent / f"builtup_{year}.tif") as src:
+def test_rasters_cover_the_parks(sample_path, layers, year):
+    with rasterio.open(sample_path.parent / f"builtup_{year}.tif") as src:
         assert src.crs.to_epsg() == 4543
         assert src.res == (10.0, 10.0)
         assert src.dtypes[0] == "float32"
@@ -411,16 +407,17 @@ def test_rasters_cover_the_parks(gpkg, layers, year):
 # -------------------------------------------------------------------- rebuild
 
 
-def test_rebuild_gives_identical_tables_and_rasters(tmp_path, gpkg):
+@pytest.mark.slow
+def test_rebuild_gives_identical_tables_and_rasters(tmp_path, sample_path):
     script = ROOT / "sample_data" / "build_sample.py"
     subprocess.run([sys.executable, str(script), "--out", str(tmp_path)], check=True)
     for name in [*SPATIAL, *TABLES]:
-        old = pyogrio.read_dataframe(gpkg, layer=name)
+        old = pyogrio.read_dataframe(sample_path, layer=name)
         new = pyogrio.read_dataframe(tmp_path / "kunming.gpkg", layer=name)
         pd.testing.assert_frame_equal(old, new, check_exact=True)
     for year in IMAGE_DATES:
         with (
-            rasterio.open(gpkg.parent / f"builtup_{year}.tif") as a,
+            rasterio.open(sample_path.parent / f"builtup_{year}.tif") as a,
             rasterio.open(tmp_path / f"builtup_{year}.tif") as b,
         ):
             assert a.profile == b.profile

@@ -7,7 +7,7 @@ import pytest
 import shapely
 
 from landkit import schema
-from landkit.errors import SchemaError
+from landkit.errors import GeometryRepairedWarning, SchemaError
 
 
 def parcels(**columns):
@@ -147,7 +147,7 @@ def test_wrong_geometry_type_and_missing_crs():
 def test_invalid_geometry_is_repaired_and_counted_unless_strict():
     bowtie = shapely.Polygon([(0, 0), (10, 10), (10, 0), (0, 10)])
     layer = gpd.GeoDataFrame({"parcel_id": ["X"], "park_id": ["K"]}, geometry=[bowtie], crs=4543)
-    with pytest.warns(UserWarning, match="repaired 1 invalid"):
+    with pytest.warns(GeometryRepairedWarning, match="repaired 1 invalid"):
         out = schema.validate_layer(layer, "parcels")
     assert out.geometry.iloc[0].is_valid and out.geometry.iloc[0].area == 50.0
     assert not layer.geometry.iloc[0].is_valid

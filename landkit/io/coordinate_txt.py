@@ -42,7 +42,7 @@ from ..crs import (
     m2_to_mu,
     require_crs,
 )
-from ..errors import CRSError, GeometryError, InputError, describe_ids
+from ..errors import CRSError, DataWarning, GeometryError, InputError, describe_ids
 from ..geometry import is_absent
 from ..rings import numbered_rings
 from .files import atomic_path
@@ -313,7 +313,11 @@ def _assemble(rings: list[list[tuple[float, float]]]):
 
 
 def read_coordinate_txt(
-    path, *, encoding: str | None = None, swap_xy: bool = False
+    path,
+    *,
+    encoding: str | None = None,
+    swap_xy: bool = False,
+    rules: Mapping[str, object] | pd.DataFrame | None = None,
 ) -> gpd.GeoDataFrame:
     """Read a coordinate exchange TXT (界址点坐标交换格式) into parcels.
 
@@ -328,6 +332,10 @@ def read_coordinate_txt(
     swap_xy : bool
         The file lists the easting first (a non-standard file); by default the
         swap is detected and raised as an error.
+    rules : mapping or DataFrame, optional
+        Overrides of the ``boundary`` table's declared-area tolerances
+        (``txt_area_tolerance_ha``, ``txt_area_tolerance_rel``; see
+        :mod:`landkit.standards`).
 
     Returns
     -------
@@ -369,6 +377,7 @@ def read_coordinate_txt(
     >>> parcels.crs.to_epsg(), len(parcels), bool(parcels["area_mismatch"].any())
     (4522, 2, False)
     """
+    rules = standards.overrides(rules, _RULES)
     path = Path(path)
     where = str(path)
     if not path.is_file():
@@ -432,8 +441,8 @@ def read_coordinate_txt(
     out["area_m2"] = area
     out["area_ha"] = m2_to_ha(area)
     out["area_mu"] = m2_to_mu(area)
-    absolute = float(standards.rule(_RULES, "txt_area_tolerance_ha"))
-    relative = float(standards.rule(_RULES, "txt_area_tolerance_rel"))
+    absolute = standards.get(_RULES, "txt_area_tolerance_ha", rules=rules).value
+    relative = standards.get(_RULES, "txt_area_tolerance_rel", rules=rules).value
     declared = out["declared_area_ha"]
     allowed = np.maximum(absolute, relative * declared.abs())
     mismatch = declared.notna() & ((out["area_ha"] - declared).abs() > allowed + 1e-12)
@@ -446,7 +455,7 @@ def read_coordinate_txt(
         )
         notes.append(f"declared 地块面积 differs from the area of the coordinates ({shown})")
     for note in notes:
-        warnings.warn(f"{where}: {note}", stacklevel=2)
+        warnings.warn(f"{where}: {note}", DataWarning, stacklevel=2)
     areas = ["declared_area_ha", "area_m2", "area_ha", "area_mu", "area_mismatch"]
     out = out[[*_TXT_COLUMNS, *areas, "geometry"]]
     out.attrs["coordinate_txt"] = {

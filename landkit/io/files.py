@@ -37,7 +37,7 @@ import pyarrow.parquet
 import pyogrio
 
 from ..crs import declare_crs
-from ..errors import InputError, LandkitError
+from ..errors import InputError, LandkitError, OutputWarning
 from ..provenance import KEY as PROVENANCE_KEY
 from ..provenance import provenance_frame
 from ..schema import prepare_layer
@@ -566,6 +566,7 @@ def write_file_layer(gdf: gpd.GeoDataFrame, target, layer: str | None = None) ->
             warnings.warn(
                 f"{target.name}: Shapefile field names hold at most 10 bytes: {renamed}. "
                 f"Write a GeoPackage to keep the names.",
+                OutputWarning,
                 stacklevel=3,  # the caller of landkit.io.write_layer
             )
         check_target(target)

@@ -18,7 +18,7 @@ import geopandas as gpd
 import shapely
 
 from .. import crs as lkcrs
-from ..errors import InputError
+from ..errors import InputError, OutputWarning
 from ..geometry import is_absent
 from ..io import atomic_path, read_lines
 from ..labels import label, value_label
@@ -241,7 +241,7 @@ def static_map(
         parks = parks[parks["park_id"].eq(park_id)]
         if parcels is not None and "park_id" in parcels.columns:
             parcels = parcels[parcels["park_id"].eq(park_id)]
-    if shapely.is_missing(parks.geometry.values).all():
+    if is_absent(parks.geometry).all():
         msg = "parks: no geometry to draw. Fix: pass parks with boundaries."
         raise InputError(msg)
     plane = lkcrs.area_crs(parks)
@@ -257,6 +257,7 @@ def static_map(
         warnings.warn(
             "no font with Chinese glyphs found; Chinese text will render as boxes. "
             "Fix: install fonts-noto-cjk (apt) or a font package that ships Noto Sans CJK.",
+            OutputWarning,
             stacklevel=2,
         )
     fonts = [family, "DejaVu Sans"] if family else ["DejaVu Sans"]

@@ -1,0 +1,166 @@
+"""The result of a pipeline step, and the helpers the steps, the CLI and the demo share."""
+
+from __future__ import annotations
+
+import re
+import warnings
+from collections.abc import Iterator, Mapping, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pandas as pd
+
+from ..errors import GeometryRepairedWarning
+from ..io import atomic_path, list_layers, read_layer, read_table
+from ..labels import label, value_label
+
+
+@dataclass
+class StepResult:
+    """What a step found: tables and figures to write, and its Chinese summary.
+
+    Attributes
+    ----------
+    tables : dict
+        Result frames by layer or sheet name, in writing order.
+    summary : list of str
+        The lines a command prints.
+    digest : str
+        The step's one-line summary (a line of the demo's ``summary.txt``).
+    figures : dict
+        Maps (folium) and print figures (matplotlib) by default file name.
+    findings : bool
+        Whether findings are present (``--fail-on-findings``).
+    """
+
+    tables: dict[str, pd.DataFrame] = field(default_factory=dict)
+    summary: list[str] = field(default_factory=list)
+    digest: str = ""
+    figures: dict[str, object] = field(default_factory=dict)
+    findings: bool = False
+
+
+# ------------------------------------------------------------------- helpers
+
+
+@contextmanager
+def recording() -> Iterator[list[warnings.WarningMessage]]:
+    """Catch every warning of the block, for the step's summary (:func:`warning_lines`)."""
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        yield caught
+
+
+def is_repair(warning: warnings.WarningMessage) -> bool:
+    """Whether a caught warning reports a repaired geometry."""
+    return issubclass(warning.category, GeometryRepairedWarning)
+
+
+def warning_lines(caught, *, repaired_only: bool = False, indent: str = "  ") -> list[str]:
+    """One line per distinct warning, in order; only repaired geometries with ``repaired_only``."""
+    first: dict[str, warnings.WarningMessage] = {}
+    for warning in caught:
+        first.setdefault(str(warning.message), warning)
+    lines = []
+    for warning in first.values():
+        if is_repair(warning):
+            lines.append(f"{indent}已修复：{warning.message}")
+        elif not repaired_only:
+            lines.append(f"{indent}提示：{warning.message}")
+    return lines
+
+
+def count_true(frame: pd.DataFrame, column: str) -> int:
+    """How many rows are true in a yes/no column (missing counts as no)."""
+    return int(frame[column].fillna(False).astype(bool).sum())
+
+
+def status_counts(
+    statuses: pd.Series, keys: Sequence[str], *, field: str, skip_absent: bool
+) -> str:
+    """``闲置 4 宗，可收回 2 宗 …`` for the codes ``keys`` of column ``field``, in that order."""
+    counts = statuses.value_counts()
+    return "，".join(
+        f"{value_label(field, key)} {int(counts.get(key, 0))} 宗"
+        for key in keys
+        if key in counts or not skip_absent
+    )
+
+
+def labelled(tables: Mapping[str, pd.DataFrame]) -> dict[str, pd.DataFrame]:
+    """Tables with Chinese column labels (``schema.label``), for a workbook.
+
+    Examples
+    --------
+    >>> list(labelled({"t": pd.DataFrame({"park_id": ["G1"]})})["t"].columns)
+    ['园区编号']
+    """
+    shown = {}
+    for name, frame in tables.items():
+        shown[name] = frame.rename(columns=label)
+        shown[name].attrs = frame.attrs
+    return shown
+
+
+def file_stem(feature_id: str) -> str:
+    """A feature id as a file name stem (characters no file system allows become ``_``).
+
+    Examples
+    --------
+    >>> file_stem("DK 01/2")
+    'DK_01_2'
+    """
+    return re.sub(r'[\\/:*?"<>|\s]+', "_", feature_id)
+
+
+def save_figure(figure, target) -> Path:
+    """Save a folium map (HTML) or a matplotlib figure (PNG) atomically.
+
+    Examples
+    --------
+    >>> import tempfile, pathlib
+    >>> import landkit as lk
+    >>> fmap = lk.make_map(parks=lk.read_layer(lk.sample_data_path(), "parks"), basemap=None)
+    >>> save_figure(fmap, pathlib.Path(tempfile.mkdtemp()) / "parks.html").stat().st_size > 0
+    True
+    """
+    target = Path(target)
+    with atomic_path(target) as tmp:
+        if hasattr(figure, "savefig"):
+            figure.savefig(tmp, format="png")
+        else:
+            figure.save(str(tmp))
+    return target
+
+
+_RESULT_LAYERS = ("three_lines", "idle", "parcel_metrics")
+
+
+def read_result(path, *, kind: str | None = None) -> pd.DataFrame:
+    """A result layer or table: a GeoPackage's result layer when it has one, else the file.
+
+    The result layers, in order of preference: ``three_lines``, ``idle``,
+    ``parcel_metrics``; a workbook or CSV is read as a table.
+
+    Examples
+    --------
+    >>> import tempfile, pathlib
+    >>> import landkit as lk
+    >>> parks = lk.read_layer(lk.sample_data_path(), "parks")
+    >>> path = pathlib.Path(tempfile.mkdtemp()) / "idle.gpkg"
+    >>> _ = lk.write_layers({"parks": parks, "idle": parks.iloc[:2]}, path)
+    >>> len(read_result(path))
+    2
+    """
+    suffix = Path(path).suffix.lower()
+    if suffix in (".csv", ".xlsx"):
+        return read_table(path, kind=kind)
+    if suffix == ".gpkg" and Path(path).is_file():
+        names = set(list_layers(path))
+        for name in _RESULT_LAYERS:
+            if name in names:
+                return read_layer(path, name, kind=kind)
+    return read_layer(path, kind=kind)
+
+
