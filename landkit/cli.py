@@ -71,17 +71,26 @@ class Outputs:
     Checked at once, before any work: a file's folder must exist and be
     writable, a file must not be a folder (nor an existing file of another
     kind where a GeoPackage goes), a folder must not be a file and its parent
-    must exist. :meth:`staged` hands out temporary paths beside the targets
+    must exist, and the files named ``inside`` it must be writable.
+    :meth:`staged` hands out temporary paths beside the targets
     and renames them onto the targets only when every output was written.
     """
 
-    def __init__(self, files: dict[str, str | None] | None = None, *, folder: str | None = None):
+    def __init__(
+        self,
+        files: dict[str, str | None] | None = None,
+        *,
+        folder: str | None = None,
+        inside: tuple[str, ...] = (),
+    ):
         self.files = {option: Path(path) for option, path in (files or {}).items() if path}
         self.folder = Path(folder) if folder else None
         for option, path in self.files.items():
             _check_output_file(option, path)
         if self.folder is not None:
             _check_output_folder(self.folder)
+            for name in inside:  # the files the command writes into the folder
+                _check_target("--out", self.folder / name)
 
     @contextlib.contextmanager
     def staged(self) -> Iterator:
@@ -116,7 +125,14 @@ def _check_output_file(option: str, path: Path) -> None:
     if not path.parent.is_dir() and not any(p.exists() and not p.is_dir() for p in path.parents):
         msg = f"{option} {path}：文件夹 {path.parent} 不存在。Fix: 先建好文件夹，或换一个已有的文件夹。"
         raise InputError(msg)
-    check_target(path)
+    _check_target(option, path)
+
+
+def _check_target(option: str, path: Path) -> None:
+    try:
+        check_target(path)
+    except InputError as err:
+        raise InputError(f"{option} {err}") from err
 
 
 def _check_output_folder(folder: Path) -> None:
@@ -230,7 +246,8 @@ def _cmd_boundary(args) -> int:
     from .boundary import write_boundary_points
     from .io import read_coordinate_txt, write_coordinate_txt
 
-    outputs = Outputs(folder=args.out)
+    stem = pipeline.file_stem(args.feature_id)
+    outputs = Outputs(folder=args.out, inside=(f"{stem}.txt", f"{stem}_界址点成果表.xlsx"))
     if Path(args.features).suffix.lower() == ".txt":
         features = read_coordinate_txt(args.features, encoding=args.encoding)
     else:
@@ -243,7 +260,7 @@ def _cmd_boundary(args) -> int:
         features, args.feature_id, id_col=args.id_col, neighbours=neighbours,
         name_col=args.name_col, layer=args.features,
     )  # fmt: skip
-    out, stem = Path(args.out), pipeline.file_stem(args.feature_id)
+    out = Path(args.out)
     feature, points = step.tables["feature"], step.tables["boundary_points"]
     written = [out / f"{stem}.txt", out / f"{stem}_界址点成果表.xlsx", *map(out.joinpath, step.figures)]
     with outputs.staged() as stage:
@@ -295,14 +312,15 @@ def _cmd_idle(args) -> int:
     from .io import write_layers
     from .report import write_report
 
-    outputs = Outputs(folder=args.out)
+    names = ("idle.gpkg", "idle.xlsx", "idle.html")
+    outputs = Outputs(folder=args.out, inside=names)
     as_of = as_date(args.as_of, name="--as-of")
     builtup = _builtup_arguments(args.builtup)
     step = pipeline.idle(
         _read(args.parcels, args, "parcels"), as_of=as_of, builtup=builtup,
         builtup_scale=args.builtup_scale, previous=args.previous, html_map=True,
     )  # fmt: skip
-    written = [Path(args.out) / name for name in ("idle.gpkg", "idle.xlsx", "idle.html")]
+    written = [Path(args.out) / name for name in names]
     with outputs.staged() as stage:
         write_layers(step.tables, stage(written[0]))
         write_report(stage(written[1]), idle=step.tables["idle"])

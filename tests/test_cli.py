@@ -1,9 +1,17 @@
+import contextlib
+import io
 import subprocess
 import sys
+import tomllib
+import warnings
+from pathlib import Path
 
 import geopandas as gpd
+import pandas as pd
 import pytest
 import shapely
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 import landkit as lk
 from landkit.cli import main
@@ -67,3 +75,248 @@ def test_demo_writes_a_summary(tmp_path):
     summary = (tmp_path / "demo" / "summary.txt").read_text(encoding="utf-8")
     assert "数据校验" in summary
     assert "已写出文件" in out.stdout and "[1/" in out.stderr
+
+
+# ------------------------------------------------------------------ bad input and unusable outputs
+
+SAMPLE = str(lk.sample_data_path())
+ISSUES = (
+    tomllib.loads((Path(__file__).parents[1] / "pyproject.toml").read_text(encoding="utf-8"))[
+        "project"
+    ]["urls"]["Homepage"].rstrip("/")
+    + "/issues"
+)
+
+
+def call(argv) -> tuple[int, str, str]:
+    """Run the command in-process: exit code, stdout, stderr."""
+    out, err = io.StringIO(), io.StringIO()
+    with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err), warnings.catch_warnings():
+        warnings.simplefilter("default")
+        code = main([str(a) for a in argv])
+    return code, out.getvalue(), err.getvalue()
+
+
+def tree(folder: Path) -> list[str]:
+    return sorted(str(p.relative_to(folder)) for p in folder.rglob("*"))
+
+
+# command → (its arguments without the output, the output option's kind, its file suffix)
+COMMANDS = {
+    "check": (["check", SAMPLE, "--layer", "parcels", "--lines", SAMPLE], "file", ".gpkg"),
+    "metrics": (["metrics", SAMPLE, "--layer", "parcels"], "file", ".gpkg"),
+    "assess": (["assess", SAMPLE, "--sheet", "park_history", "--year", "2025"], "file", ".xlsx"),
+    "map": (["map", SAMPLE, "--layer", "parcels", "--basemap", "none"], "file", ".html"),
+    "report": (["report", "--parks", SAMPLE], "file", ".xlsx"),
+    "idle": (["idle", SAMPLE, "--layer", "parcels", "--as-of", "2026-06-30"], "folder", ""),
+    "boundary": (["boundary", SAMPLE, "--layer", "parks", "--id", "G531042"], "folder", ""),
+    "demo": (["demo"], "folder", ""),
+}
+
+
+def _bad_out(folder: Path, case: str, suffix: str) -> Path:
+    blocker = folder / "a_file.txt"
+    blocker.write_text("x")
+    (folder / f"a_folder{suffix or '.d'}").mkdir()
+    return {
+        "under a regular file": blocker / f"out{suffix}",
+        "in a missing folder": folder / "missing" / f"out{suffix}",
+        "an existing folder": folder / f"a_folder{suffix or '.d'}",
+        "an existing file": blocker,
+    }[case]
+
+
+@pytest.mark.parametrize(
+    "case", ["under a regular file", "in a missing folder", "an existing folder", "an existing file"]
+)
+@pytest.mark.parametrize("command", sorted(COMMANDS))
+def test_an_unusable_output_path_exits_2_in_one_chinese_line_and_writes_nothing(tmp_path, command, case):
+    argv, kind, suffix = COMMANDS[command]
+    if (kind == "file" and case == "an existing file") or (kind == "folder" and case == "an existing folder"):
+        pytest.skip("a usable output: a file is replaced, a folder is written into")
+    out = _bad_out(tmp_path, case, suffix)
+    before = tree(tmp_path)
+    code, stdout, stderr = call([*argv, "--out", out])
+    assert code == 2, stderr
+    lines = stderr.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith("错误 error:"), stderr
+    assert "Traceback" not in stderr and stdout == ""
+    assert tree(tmp_path) == before
+
+
+def test_one_unusable_output_of_several_leaves_none_of_them(tmp_path):
+    blocker = tmp_path / "a_file.txt"
+    blocker.write_text("x")
+    argv = ["map", SAMPLE, "--layer", "parcels", "--parks", SAMPLE, "--basemap", "none"]
+    code, _, stderr = call([*argv, "--out", tmp_path / "map.html", "--png", blocker / "map.png"])
+    assert code == 2 and "--png" in stderr
+    assert tree(tmp_path) == ["a_file.txt"]
+
+
+def test_an_unwritable_file_inside_the_output_folder_leaves_none_of_the_others(tmp_path):
+    out = tmp_path / "idle"
+    (out / "idle.xlsx").mkdir(parents=True)  # where the workbook should go
+    code, _, stderr = call([*COMMANDS["idle"][0], "--out", out])
+    assert code == 2 and "idle.xlsx" in stderr
+    assert tree(tmp_path) == ["idle", "idle/idle.xlsx"]
+
+
+def test_a_successful_run_leaves_no_temporary_files(tmp_path):
+    code, _, stderr = call([*COMMANDS["idle"][0], "--out", tmp_path / "idle"])
+    assert code == 0, stderr
+    assert tree(tmp_path) == ["idle", "idle/idle.gpkg", "idle/idle.html", "idle/idle.xlsx"]
+
+
+def test_a_bug_says_so_and_where_to_report_it_with_exit_3(tmp_path, monkeypatch):
+    from landkit import pipeline
+
+    def broken(*args, **kwargs):
+        raise RuntimeError("something landkit did not foresee")
+
+    monkeypatch.setattr(pipeline, "three_lines", broken)
+    code, _, stderr = call([*COMMANDS["check"][0], "--out", tmp_path / "out.gpkg"])
+    assert code == 3
+    lines = stderr.strip().splitlines()
+    assert len(lines) == 1 and "Traceback" not in stderr
+    assert "内部错误" in lines[0] and ISSUES in lines[0] and "RuntimeError" in lines[0]
+    assert tree(tmp_path) == []
+
+
+def test_bad_usage_is_one_chinese_line(tmp_path):
+    code, _, stderr = call(["check", SAMPLE])
+    assert code == 2
+    assert len(stderr.strip().splitlines()) == 1 and stderr.startswith("错误 error: 命令行参数有误")
+
+
+def test_a_schema_error_is_one_line(tmp_path):
+    path = tmp_path / "parcels.gpkg"
+    broken = gpd.GeoDataFrame({"x": [1, 2]}, geometry=[shapely.box(0, 0, 1, 1), None], crs=4543)
+    lk.write_layer(broken, path)
+    code, _, stderr = call(["metrics", path, "--out", tmp_path / "m.gpkg"])
+    assert code == 2 and len(stderr.strip().splitlines()) == 1
+    assert "parcel_id" in stderr and not (tmp_path / "m.gpkg").exists()
+
+
+# ------------------------------------------------------------------ joins on ids of either type
+
+
+@pytest.fixture
+def numbered(tmp_path):
+    """Five parcels with the ids 1–5 as text, in a GeoPackage."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        parcels = lk.read_layer(SAMPLE, "parcels").head(5)
+    parcels = parcels.assign(parcel_id=[str(i) for i in range(1, 6)], park_id="7")
+    path = tmp_path / "parcels.gpkg"
+    lk.write_layer(parcels, path, "parcels")
+    return path
+
+
+def _result(folder: Path, ids, name="idle.csv") -> Path:
+    path = folder / name
+    pd.DataFrame(
+        {"parcel_id": ids, "park_id": [7] * len(ids), "idle_status": ["idle"] * len(ids),
+         "status": ["violation"] * len(ids)}
+    ).to_csv(path, index=False)  # fmt: skip
+    return path
+
+
+def test_map_with_a_result_of_integer_ids_joins_text_ids(numbered, tmp_path):
+    result = _result(tmp_path, [1, 2, 3])
+    code, _, stderr = call(["map", numbered, "--with", result, "--basemap", "none", "--out", tmp_path / "m.html"])
+    assert code == 0, stderr
+    assert (tmp_path / "m.html").exists()
+
+
+def test_map_with_a_result_that_matches_nothing_says_so(numbered, tmp_path):
+    result = _result(tmp_path, [101, 102])
+    code, _, stderr = call(["map", numbered, "--with", result, "--basemap", "none", "--out", tmp_path / "m.html"])
+    assert code == 2 and "none of its 2 ids" in stderr
+    assert not (tmp_path / "m.html").exists()
+
+
+def test_report_joins_park_ids_of_either_type_and_says_when_nothing_matches(tmp_path):
+    parks = tmp_path / "parks.csv"
+    pd.DataFrame({"park_id": ["7"], "name": ["甲园区"]}).to_csv(parks, index=False)
+    result = _result(tmp_path, [1, 2], name="three_lines.csv")
+    code, _, stderr = call(["report", "--parks", parks, "--three-lines", result, "--out", tmp_path / "r.xlsx"])
+    assert code == 0, stderr
+    other = tmp_path / "other_parks.csv"
+    pd.DataFrame({"park_id": ["G9"], "name": ["乙园区"]}).to_csv(other, index=False)
+    code, _, stderr = call(["report", "--parks", other, "--three-lines", result, "--out", tmp_path / "s.xlsx"])
+    assert code == 2 and "park_id" in stderr and not (tmp_path / "s.xlsx").exists()
+
+
+# ------------------------------------------------------------------ generated bad input
+
+
+@pytest.fixture(scope="module")
+def scratch(tmp_path_factory) -> dict[str, str]:
+    """Bad and good inputs the generated command lines draw from."""
+    folder = tmp_path_factory.mktemp("inputs")
+    (folder / "text.gpkg").write_text("park_id\nK1\n")
+    (folder / "page.gpkg").write_text("<!DOCTYPE html><html></html>")
+    (folder / "empty.gpkg").write_bytes(b"")
+    (folder / "dir.gpkg").mkdir()
+    (folder / "plain.csv").write_text("a,b\n1,2\n")
+    (folder / "gbk.csv").write_bytes("园区编号,年份\nK1,二〇二五\n".encode("gbk"))
+    (folder / "bad.xlsx").write_text("not a workbook")
+    (folder / "blocker").write_text("x")
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        parcels = lk.read_layer(SAMPLE, "parcels")
+    lk.write_layer(parcels.head(0), folder / "none.gpkg", "parcels")
+    lk.write_layer(parcels.head(1), folder / "one.gpkg", "parcels")
+    lk.write_layer(parcels.head(2).set_geometry(parcels.head(2).boundary), folder / "lines.gpkg", "parcels")
+    names = ["text.gpkg", "page.gpkg", "empty.gpkg", "dir.gpkg", "plain.csv", "gbk.csv", "bad.xlsx",
+             "none.gpkg", "one.gpkg", "lines.gpkg", "missing.gpkg", "blocker"]  # fmt: skip
+    return {"folder": str(folder), **{name: str(folder / name) for name in names}}
+
+
+_VALUES = ["", "-1", "0", "2025", "abc", "2026-13-01", "2026-06-30", "EPSG:4490", "gcj02", "1e9", "园区"]
+
+
+@st.composite
+def command_lines(draw, files: list[str], outs: list[str]):
+    command = draw(st.sampled_from(["validate", "check", "metrics", "idle", "map", "report",
+                                    "assess", "boundary"]))  # fmt: skip
+    argv = [command]
+    if command not in ("report",):
+        argv.append(draw(st.sampled_from(files)))
+    options = {
+        "--layer": st.sampled_from(["parcels", "parks", "nope"]),
+        "--crs": st.sampled_from(_VALUES),
+        "--kind": st.sampled_from(["parcels", "parks", "x"]),
+        "--lines": st.sampled_from(files),
+        "--as-of": st.sampled_from(_VALUES),
+        "--builtup": st.sampled_from([*files, "2025=nope.tif"]),
+        "--year": st.sampled_from(_VALUES),
+        "--id": st.sampled_from(["P001", "G531042", "nope", ""]),
+        "--with": st.sampled_from(files),
+        "--parks": st.sampled_from(files),
+        "--three-lines": st.sampled_from(files),
+        "--tolerance": st.sampled_from(_VALUES),
+        "--out": st.sampled_from(outs),
+    }
+    for option in draw(st.lists(st.sampled_from(sorted(options)), max_size=4, unique=True)):
+        argv += [option, draw(options[option])]
+    return argv
+
+
+def test_the_cli_never_exits_with_anything_but_0_1_2_on_bad_input(scratch):
+    files = [path for name, path in scratch.items() if name != "folder"]
+    folder = Path(scratch["folder"])
+    outs = [str(folder / "out" / name) for name in ("r.gpkg", "r.xlsx", "r.html", "d")]
+    outs += [str(folder / "blocker" / "r.gpkg"), str(folder / "dir.gpkg"), str(folder / "missing" / "r.xlsx")]
+    (folder / "out").mkdir(exist_ok=True)
+
+    @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+    @given(command_lines(files, outs))
+    def run_one(argv):
+        code, _, stderr = call(argv)
+        assert code in (0, 1, 2), (argv, stderr)
+        assert "Traceback" not in stderr, (argv, stderr)
+        if code == 2:
+            assert len(stderr.strip().splitlines()) == 1, (argv, stderr)
+
+    run_one()
