@@ -755,6 +755,11 @@ def declare_crs(gdf: gpd.GeoDataFrame, crs=None, *, layer: str = "layer") -> gpd
         check_coordinates(lonlat, layer=layer, declared=crs)
         return system(lonlat)
     if crs is not None:
+        try:
+            pyproj.CRS(crs)
+        except pyproj.exceptions.CRSError as err:
+            msg = f"{layer}: crs={crs!r} is not a coordinate reference system. Fix: e.g. crs='EPSG:4543'."
+            raise CRSError(msg) from err
         declared = gdf.set_crs(crs, allow_override=True)
         check_coordinates(declared, layer=layer, declared=crs)
         return declared

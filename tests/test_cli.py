@@ -80,6 +80,7 @@ def test_demo_writes_a_summary(tmp_path):
 # ------------------------------------------------------------------ bad input and unusable outputs
 
 SAMPLE = str(lk.sample_data_path())
+RASTER = sorted(lk.sample_data_path().parent.glob("builtup_*.tif"))[-1]
 ISSUES = (
     tomllib.loads((Path(__file__).parents[1] / "pyproject.toml").read_text(encoding="utf-8"))[
         "project"
@@ -275,40 +276,56 @@ def scratch(tmp_path_factory) -> dict[str, str]:
 
 _VALUES = ["", "-1", "0", "2025", "abc", "2026-13-01", "2026-06-30", "EPSG:4490", "gcj02", "1e9", "园区"]
 
+# command → (takes a positional input, required options, optional options); "out" options draw
+# from the output paths, "file" options from the inputs, the others from _VALUES or their choices
+_SPECS = {
+    "validate": (True, {"--kind": ["parcels", "parks", "park_history"]}, {"--layer": None, "--crs": None}),
+    "check": (True, {"--lines": "file", "--out": "out"}, {"--layer": None, "--crs": None, "--tolerance": None}),
+    "metrics": (True, {"--out": "out"}, {"--layer": None, "--buildings": "file", "--parks": "file"}),
+    "idle": (True, {"--as-of": None, "--out": "out"}, {"--layer": None, "--builtup": "file", "--previous": "file"}),
+    "map": (True, {"--out": "out"}, {"--layer": None, "--with": "file", "--parks": "file", "--lines": "file"}),
+    "report": (False, {"--out": "out", "--three-lines": "file"}, {"--parks": "file", "--idle": "file"}),
+    "assess": (True, {"--year": ["2024", "2025", "1900"], "--out": "out"}, {"--sheet": None, "--parks": "file"}),
+    "boundary": (True, {"--id": ["P001", "G531042", "nope", ""], "--out": "out"}, {"--layer": None, "--crs": None}),
+}  # fmt: skip
+
 
 @st.composite
-def command_lines(draw, files: list[str], outs: list[str]):
-    command = draw(st.sampled_from(["validate", "check", "metrics", "idle", "map", "report",
-                                    "assess", "boundary"]))  # fmt: skip
-    argv = [command]
-    if command not in ("report",):
-        argv.append(draw(st.sampled_from(files)))
-    options = {
-        "--layer": st.sampled_from(["parcels", "parks", "nope"]),
-        "--crs": st.sampled_from(_VALUES),
-        "--kind": st.sampled_from(["parcels", "parks", "x"]),
-        "--lines": st.sampled_from(files),
-        "--as-of": st.sampled_from(_VALUES),
-        "--builtup": st.sampled_from([*files, "2025=nope.tif"]),
-        "--year": st.sampled_from(_VALUES),
-        "--id": st.sampled_from(["P001", "G531042", "nope", ""]),
-        "--with": st.sampled_from(files),
-        "--parks": st.sampled_from(files),
-        "--three-lines": st.sampled_from(files),
-        "--tolerance": st.sampled_from(_VALUES),
-        "--out": st.sampled_from(outs),
-    }
-    for option in draw(st.lists(st.sampled_from(sorted(options)), max_size=4, unique=True)):
-        argv += [option, draw(options[option])]
+def command_lines(draw, files: list[str], outs: dict[str, list[str]]):
+    command = draw(st.sampled_from(sorted(_SPECS)))
+    positional, required, optional = _SPECS[command]
+    argv = [command, draw(st.sampled_from(files))] if positional else [command]
+
+    def value(pool):
+        if pool == "file":
+            return draw(st.sampled_from(files))
+        if pool == "out":  # the command's own kind of output half of the time
+            return draw(st.one_of(st.sampled_from(outs[command]), st.sampled_from(outs["bad"])))
+        return draw(st.sampled_from(pool or [*_VALUES, "parcels", "parks"]))
+
+    for option, pool in required.items():
+        argv += [option, value(pool)]
+    for option in draw(st.lists(st.sampled_from(sorted(optional)), max_size=2, unique=True)):
+        argv += [option, value(optional[option])]
     return argv
 
 
 def test_the_cli_never_exits_with_anything_but_0_1_2_on_bad_input(scratch):
-    files = [path for name, path in scratch.items() if name != "folder"]
+    files = [path for name, path in scratch.items() if name != "folder"] + [SAMPLE, str(RASTER)]
     folder = Path(scratch["folder"])
-    outs = [str(folder / "out" / name) for name in ("r.gpkg", "r.xlsx", "r.html", "d")]
-    outs += [str(folder / "blocker" / "r.gpkg"), str(folder / "dir.gpkg"), str(folder / "missing" / "r.xlsx")]
     (folder / "out").mkdir(exist_ok=True)
+    good = {
+        "check": ["r.gpkg"], "metrics": ["m.gpkg", "m.xlsx"], "idle": ["idle"], "map": ["m.html"],
+        "report": ["r.xlsx"], "assess": ["a.xlsx"], "boundary": ["b"], "validate": [],
+    }  # fmt: skip
+    outs = {command: [str(folder / "out" / name) for name in names] for command, names in good.items()}
+    outs["bad"] = [
+        str(folder / "blocker" / "r.gpkg"),
+        str(folder / "dir.gpkg"),
+        str(folder / "missing" / "r.xlsx"),
+        str(folder / "out" / "r.csv"),
+        str(folder / "text.gpkg"),
+    ]
 
     @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
     @given(command_lines(files, outs))
@@ -320,3 +337,10 @@ def test_the_cli_never_exits_with_anything_but_0_1_2_on_bad_input(scratch):
             assert len(stderr.strip().splitlines()) == 1, (argv, stderr)
 
     run_one()
+
+
+def test_report_of_a_table_that_is_no_result_exits_2(tmp_path):
+    table = tmp_path / "table.csv"
+    pd.DataFrame({"parcel_id": ["P1"]}).to_csv(table, index=False)
+    code, _, stderr = call(["report", "--three-lines", table, "--out", tmp_path / "r.xlsx"])
+    assert code == 2 and "status" in stderr and not (tmp_path / "r.xlsx").exists()

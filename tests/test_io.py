@@ -448,3 +448,14 @@ def test_a_coordinate_txt_with_a_bom_and_gbk_text_names_the_line(tmp_path):
         lk.read_coordinate_txt(path)
     with pytest.raises(InputError, match=r"line \d+ cannot be decoded as utf-8"):
         lk.read_coordinate_txt(path, encoding="utf-8")
+
+
+@pytest.mark.parametrize("crs", ["", "abc", "EPSG:999999"])
+def test_a_crs_pyproj_does_not_know_is_a_landkit_crs_error(crs):
+    with pytest.raises(CRSError, match="is not a coordinate reference system"):
+        lk.read_layer(lk.sample_data_path(), "parks", crs=crs)
+
+
+def test_a_geopackage_without_tables_says_so(tmp_path):
+    with pytest.raises(InputError, match="holds no tables"):
+        lk.read_table(_save(_parks(), tmp_path))

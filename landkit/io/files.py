@@ -178,6 +178,9 @@ def _pick_layer(path: Path, layer: str | None, kind: str | None, *, spatial: boo
     if len(names) == 1:
         return names[0]
     what = "layers" if spatial else "tables"
+    if not names:
+        msg = f"{path}: holds no {what}. Fix: give a GeoPackage with one, or another file."
+        raise InputError(msg)
     msg = f"{path}: holds several {what} ({', '.join(names)}). Fix: name one with layer=."
     raise InputError(msg)
 
