@@ -324,7 +324,10 @@ def _cmd_idle(args) -> int:
     with outputs.staged() as stage:
         write_layers(step.tables, stage(written[0]))
         write_report(stage(written[1]), idle=step.tables["idle"])
-        pipeline.save_figure(step.figures["idle.html"], stage(written[2]))
+        if "idle.html" in step.figures:  # a map only when there is something to draw
+            pipeline.save_figure(step.figures["idle.html"], stage(written[2]))
+        else:
+            written.pop()
     return _done(step, args, *written)
 
 

@@ -344,3 +344,47 @@ def test_report_of_a_table_that_is_no_result_exits_2(tmp_path):
     pd.DataFrame({"parcel_id": ["P1"]}).to_csv(table, index=False)
     code, _, stderr = call(["report", "--three-lines", table, "--out", tmp_path / "r.xlsx"])
     assert code == 2 and "status" in stderr and not (tmp_path / "r.xlsx").exists()
+
+
+# ------------------------------------------------------------------ empty and one-row layers
+
+
+@pytest.fixture(scope="module")
+def cut(tmp_path_factory) -> Path:
+    """Parcels, parks and history cut to 0 and 1 rows: p0.gpkg, p1.gpkg, k0.gpkg, k1.gpkg, h0.csv, h1.csv."""
+    folder = tmp_path_factory.mktemp("cut")
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        parcels, parks = lk.read_layer(SAMPLE, "parcels"), lk.read_layer(SAMPLE, "parks")
+        history = lk.read_table(SAMPLE, "park_history")
+    for n in (0, 1):
+        lk.write_layer(parcels.head(n), folder / f"p{n}.gpkg", "parcels")
+        lk.write_layer(parks.head(n), folder / f"k{n}.gpkg", "parks")
+        lk.write_table(history[history["year"] == 2025].head(n), folder / f"h{n}.csv")
+    return folder
+
+
+# command line (with {n} for 0 or 1) → what an empty input gives: 0 (empty results) or the reason
+EMPTY_RUNS = {
+    "validate": (["validate", "p{n}.gpkg", "--kind", "parcels"], 0),
+    "check": (["check", "p{n}.gpkg", "--lines", SAMPLE, "--out", "c{n}.gpkg"], 0),
+    "metrics": (["metrics", "p{n}.gpkg", "--parks", "k{n}.gpkg", "--out", "m{n}.xlsx"], 0),
+    "idle": (["idle", "p{n}.gpkg", "--as-of", "2026-06-30", "--builtup", str(RASTER), "--out", "i{n}"], 0),
+    "map": (["map", "p{n}.gpkg", "--parks", "k{n}.gpkg", "--basemap", "none", "--out", "map{n}.html"],
+            "nothing to draw"),
+    "report": (["report", "--parks", "k{n}.gpkg", "--out", "r{n}.xlsx"], 0),
+    "assess": (["assess", "h{n}.csv", "--year", "2025", "--out", "a{n}.xlsx"], "no rows"),
+    "boundary": (["boundary", "k{n}.gpkg", "--id", "G531042", "--out", "b{n}"], "0 features"),
+}  # fmt: skip
+
+
+@pytest.mark.parametrize("n", [0, 1])
+@pytest.mark.parametrize("command", sorted(EMPTY_RUNS))
+def test_empty_and_one_row_layers_through_every_command(cut, monkeypatch, command, n):
+    monkeypatch.chdir(cut)
+    argv, empty = EMPTY_RUNS[command]
+    code, _, stderr = call([part.format(n=n) for part in argv])
+    if n == 1 or empty == 0:
+        assert code == 0, stderr
+    else:
+        assert code == 2 and empty in stderr and len(stderr.strip().splitlines()) == 1

@@ -6,6 +6,7 @@ from collections.abc import Mapping
 
 import pandas as pd
 
+from ..geometry import is_absent
 from ..io import read_layer
 from ..labels import value_label
 from ..schema import validate_layer
@@ -200,7 +201,7 @@ def idle(
     previous : str or Path, optional
         An earlier ``idle.gpkg``: adds ``previous_status`` and ``newly_flagged``.
     html_map : bool
-        Also make the map ``idle.html``.
+        Also make the map ``idle.html`` (when any parcel has a geometry).
 
     Returns
     -------
@@ -241,7 +242,7 @@ def idle(
     if earlier is not None:
         summary.append(f"  与上次（{previous}）相比新增 {int(result['newly_flagged'].sum())} 宗")
     figures = {}
-    if html_map:
+    if html_map and not is_absent(result.geometry).all():  # no map of nothing
         from ..maps import make_map
 
         figures["idle.html"] = make_map(parcels=result)
