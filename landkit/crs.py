@@ -115,13 +115,17 @@ def m2_to_ha(area_m2):
 
 
 def require_crs(gdf: gpd.GeoDataFrame | gpd.GeoSeries, *, layer: str = "layer") -> pyproj.CRS:
-    """Return the layer's CRS or raise :class:`CRSError` naming the layer."""
+    """Return the layer's CRS or raise :class:`CRSError` naming the layer.
+
+    The coordinates are checked against the CRS too (:func:`check_coordinates`).
+    """
     if gdf.crs is None:
         msg = (
             f"{layer}: the layer has no coordinate reference system. Fix: give it one "
             f"(read_layer(..., crs='EPSG:4543') or gdf.set_crs(...))."
         )
         raise CRSError(msg)
+    check_coordinates(gdf, layer=layer)
     return pyproj.CRS(gdf.crs)
 
 
@@ -786,7 +790,7 @@ def check_coordinates(gdf: gpd.GeoDataFrame | gpd.GeoSeries, *, layer: str = "la
     >>> check_coordinates(parks.set_crs(4522, allow_override=True), layer="parks")
     Traceback (most recent call last):
     ...
-    landkit.errors.CRSError: parks: the CRS EPSG:4522 puts the zone number in front of the eastings (34 500 000), but the eastings have none (...). Fix: pass crs='EPSG:4543' (the same zone without the prefix).
+    landkit.errors.CRSError: parks: the CRS EPSG:4522 puts the zone number in front of the eastings (34 500 000), but the eastings have none (...). Fix: declare the layer's true CRS, crs='EPSG:4543' (the same zone without the prefix).
     """
     if gdf.crs is None or is_absent(gdf.geometry if isinstance(gdf, gpd.GeoDataFrame) else gdf).all():
         return
@@ -800,7 +804,7 @@ def check_coordinates(gdf: gpd.GeoDataFrame | gpd.GeoSeries, *, layer: str = "la
             hint = _crs_hint(gdf.set_crs(None, allow_override=True))
             msg = (
                 f"{layer}: {given} says degrees but the coordinates are not degrees "
-                f"(x {minx:.6g} … {maxx:.6g}, y {miny:.6g} … {maxy:.6g}). Fix: pass the real crs= ({hint})."
+                f"(x {minx:.6g} … {maxx:.6g}, y {miny:.6g} … {maxy:.6g}). Fix: declare the layer's true CRS ({hint})."
             )
             raise CRSError(msg)
         return
@@ -810,16 +814,16 @@ def check_coordinates(gdf: gpd.GeoDataFrame | gpd.GeoSeries, *, layer: str = "la
     carried = {prefixed_zone(float(minx)), prefixed_zone(float(maxx))}
     if not zone.prefix and carried != {None}:
         fit = zone_crs_from_eastings([minx, maxx], datum=zone.datum)
-        fix = f"crs='EPSG:{fit.to_epsg()}'" if fit is not None else "the zone CRS whose eastings carry the zone number"
+        fix = f"crs='EPSG:{fit.to_epsg()}'" if fit is not None else "the zone whose eastings carry its number"
         msg = (
             f"{layer}: the eastings carry a zone prefix ({minx:,.0f} … {maxx:,.0f}), but {given} "
-            f"has none (eastings about 500 000). Fix: pass {fix}."
+            f"has none (eastings about 500 000). Fix: declare the layer's true CRS, {fix}."
         )
         raise CRSError(msg)
     if zone.prefix and maxx < 1_000_000:
         plain = zone.with_prefix(False).epsg
         msg = (
             f"{layer}: {given} puts the zone number in front of the eastings "
-            f"({zone.zone} 500 000), but the eastings have none ({minx:,.0f} … {maxx:,.0f}). Fix: pass crs='EPSG:{plain}' (the same zone without the prefix)."
+            f"({zone.zone} 500 000), but the eastings have none ({minx:,.0f} … {maxx:,.0f}). Fix: declare the layer's true CRS, crs='EPSG:{plain}' (the same zone without the prefix)."
         )
         raise CRSError(msg)

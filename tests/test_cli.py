@@ -388,3 +388,49 @@ def test_empty_and_one_row_layers_through_every_command(cut, monkeypatch, comman
         assert code == 0, stderr
     else:
         assert code == 2 and empty in stderr and len(stderr.strip().splitlines()) == 1
+
+
+# ------------------------------------------------------------------ interrupted runs
+
+_INTERRUPTED = """
+import sys, time
+import landkit.report
+from landkit.cli import main
+
+real = landkit.report.write_report
+
+def slow(*args, **kwargs):
+    out = real(*args, **kwargs)
+    print("writing", flush=True)
+    time.sleep(30)
+    return out
+
+landkit.report.write_report = slow
+sys.exit(main(sys.argv[1:]))
+"""
+
+
+@pytest.mark.parametrize("signum", ["SIGTERM", "SIGINT"])
+def test_an_interrupted_command_leaves_the_previous_outputs_and_no_temporaries(tmp_path, signum):
+    import os
+    import signal
+    import time
+
+    out = tmp_path / "idle"
+    argv = [*COMMANDS["idle"][0], "--out", out]
+    assert call(argv)[0] == 0
+    before = {name: (out / name).read_bytes() for name in tree(out)}
+    env = {**os.environ, "PYTHONPATH": str(Path(lk.__file__).parents[1])}
+    with subprocess.Popen(
+        [sys.executable, "-c", _INTERRUPTED, *map(str, argv)],
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env, text=True,
+    ) as proc:  # fmt: skip
+        while proc.stdout.readline().strip() != "writing":
+            assert proc.poll() is None, proc.stderr.read()
+        time.sleep(0.2)
+        proc.send_signal(getattr(signal, signum))
+        _, stderr = proc.communicate(timeout=60)
+    assert proc.returncode not in (0, 1, 2, 3)
+    assert "Traceback" not in stderr
+    assert tree(tmp_path) == ["idle", *(f"idle/{name}" for name in before)]
+    assert {name: (out / name).read_bytes() for name in tree(out)} == before

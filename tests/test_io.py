@@ -386,7 +386,7 @@ def test_eastings_with_a_zone_prefix_under_a_crs_without_one_are_refused(tmp_pat
     parks = _parks()
     prefixed = parks.set_geometry(parks.geometry.translate(34_000_000))
     path = _save(prefixed if given else prefixed.set_crs(4543, allow_override=True), tmp_path)
-    with pytest.raises(CRSError, match=r"carry a zone prefix.*Fix: pass crs='EPSG:4522'"):
+    with pytest.raises(CRSError, match=r"carry a zone prefix.*Fix: declare the layer's true CRS, crs='EPSG:4522'"):
         lk.read_layer(path, crs=given)
 
 
@@ -394,7 +394,7 @@ def test_eastings_with_a_zone_prefix_under_a_crs_without_one_are_refused(tmp_pat
 def test_eastings_without_a_zone_prefix_under_a_crs_with_one_are_refused(tmp_path, given):
     parks = _parks()
     path = _save(parks if given else parks.set_crs(4522, allow_override=True), tmp_path)
-    with pytest.raises(CRSError, match=r"have none.*Fix: pass crs='EPSG:4543'"):
+    with pytest.raises(CRSError, match=r"have none.*Fix: declare the layer's true CRS, crs='EPSG:4543'"):
         lk.read_layer(path, crs=given)
 
 
