@@ -33,6 +33,7 @@ from shapely.geometry import MultiPolygon, Polygon
 from .. import standards
 from ..crs import (
     CGCS2000,
+    DATUM_NAMES_ZH,
     GK_ZONES,
     GKZone,
     area_crs,
@@ -50,11 +51,6 @@ from .files import atomic_path
 __all__ = ["read_coordinate_txt", "write_coordinate_txt"]
 
 _RULES = "boundary"
-_DATUM_TEXT = {
-    "CGCS2000": "2000国家大地坐标系",
-    "Xian 1980": "1980西安坐标系",
-    "Beijing 1954": "1954北京坐标系",
-}
 
 _SECTION = re.compile(r"^\s*[\[【［]\s*(.+?)\s*[\]】］]\s*$")
 _NUMBER = re.compile(r"[-+]?(?:\d+\.?\d*|\.\d+)")
@@ -587,7 +583,7 @@ def write_coordinate_txt(
         "转换参数": ",,,,,,",
         **kept.get("header", {}),
         **(header or {}),
-        "坐标系": _DATUM_TEXT[zone.datum],
+        "坐标系": DATUM_NAMES_ZH[zone.datum],
         "几度分带": str(zone.width),
         "投影类型": "高斯克吕格",
         "计量单位": "米",

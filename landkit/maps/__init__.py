@@ -3,7 +3,8 @@
 * :mod:`landkit.maps.categories` — the map category of each parcel, its
   precedence and colours, shared by both renderers;
 * :mod:`landkit.maps.interactive` — :func:`make_map`, a Leaflet map (folium);
-* :mod:`landkit.maps.static` — :func:`static_map`, a print map (matplotlib).
+* :mod:`landkit.maps.static` — :func:`static_map`, a print map (matplotlib);
+* :mod:`landkit.maps.parcel` — :func:`parcel_map`, the 宗地图 of one parcel (matplotlib).
 
 folium and matplotlib are imported when a map is drawn, not on import.
 
@@ -16,6 +17,7 @@ Examples
 
 from .categories import CATEGORIES, CATEGORY_COLOURS, combine_results, parcel_category
 from .interactive import make_map
+from .parcel import parcel_map
 from .static import cjk_font, static_map
 
 __all__ = [
@@ -25,5 +27,6 @@ __all__ = [
     "combine_results",
     "make_map",
     "parcel_category",
+    "parcel_map",
     "static_map",
 ]

@@ -52,6 +52,20 @@ _CJK_FILES = (
 )
 
 
+def font_families() -> list[str]:
+    """The font list for a figure: a CJK font first, and one warning when there is none."""
+    family = cjk_font()
+    if family is None:
+        warnings.warn(
+            "no font with Chinese glyphs found; Chinese text will render as boxes. "
+            "Fix: install fonts-noto-cjk (apt) or a font package that ships Noto Sans CJK.",
+            OutputWarning,
+            stacklevel=3,
+        )
+        return ["DejaVu Sans"]
+    return [family, "DejaVu Sans"]
+
+
 def cjk_font() -> str | None:
     """The family name of an installed font with Chinese glyphs, or None.
 
@@ -252,15 +266,7 @@ def static_map(
     if title is None:
         names = parks["name"].dropna().astype(str).tolist() if "name" in parks.columns else []
         title = f"{'、'.join(names[:2]) or '园区'} 土地利用与三线管控图"
-    family = cjk_font()
-    if family is None:
-        warnings.warn(
-            "no font with Chinese glyphs found; Chinese text will render as boxes. "
-            "Fix: install fonts-noto-cjk (apt) or a font package that ships Noto Sans CJK.",
-            OutputWarning,
-            stacklevel=2,
-        )
-    fonts = [family, "DejaVu Sans"] if family else ["DejaVu Sans"]
+    fonts = font_families()
     with rc_context({"font.family": fonts, "axes.unicode_minus": False}):
         fig = Figure(figsize=(10, 8), dpi=dpi, layout="constrained")
         FigureCanvasAgg(fig)
