@@ -42,6 +42,9 @@ def sample() -> dict[str, pd.DataFrame]:
         }
         layers["history"] = lk.read_table(SAMPLE, "park_history", kind="park_history")
         layers["enterprises"] = lk.read_table(SAMPLE, "enterprises")
+        idle = lk.detect_idle(layers["parcels"], as_of=AS_OF, builtup=RASTER)
+    flagged = idle["idle_status"].isin(["idle", "recoverable", "suspected_idle"])
+    layers["flagged"] = layers["parcels"][flagged.to_numpy()]
     return layers
 
 
@@ -54,6 +57,7 @@ def _head(layers: dict, n: int) -> dict:
     out["parcels"] = parcels.head(n)
     out["history"] = layers["history"][layers["history"]["year"] == 2025].head(n)
     out["enterprises"] = layers["enterprises"].head(n)
+    out["flagged"] = layers["flagged"].head(n)
     out["lines"] = {key: layers[key] for key in lk.io.LINE_KEYS}
     return out
 
@@ -81,11 +85,17 @@ def _units(s) -> pd.DataFrame:
     )
 
 
+def _dossier(s, folder):
+    finding = lk.detect_idle(s["flagged"], as_of=AS_OF, builtup=RASTER)
+    return lk.case_dossier(finding, parcels=s["flagged"], path=folder / "case.docx")
+
+
 # name → (call on the cut sample and a scratch folder, rows the result has for n input rows: a
 # callable of n, or None when the result is not a table of rows)
 CASES = {
     "assess_parks": (lambda s, d: lk.assess_parks(s["history"], year=2025), lambda n: n),
     "boundary_points": (lambda s, d: lk.boundary_points(s["parks"]), None),
+    "case_dossier": (_dossier, None),
     "check_three_lines": (_checked, lambda n: n),
     "three_line_overlaps": (
         lambda s, d: lk.three_line_overlaps(s["parcels"], s["lines"], id_col="parcel_id"),
@@ -111,6 +121,7 @@ CASES = {
     ),
     "mu_benefit": (lambda s, d: lk.mu_benefit(_units(s), scheme="huangyan-2022"), lambda n: n),
     "parcel_metrics": (lambda s, d: lk.parcel_metrics(s["parcels"], s["buildings"]), lambda n: n),
+    "parcel_map": (lambda s, d: lk.parcel_map(s["parcels"], path=d / "parcel.png"), None),
     "parcels_outside_parks": (
         lambda s, d: lk.parcels_outside_parks(s["parcels"], s["parks"]),
         lambda n: n,
@@ -157,6 +168,8 @@ REFUSE_EMPTY = {
     "boundary_points": "one feature",
     "four_boundaries": "one feature",
     "write_boundary_points": "one feature",
+    "parcel_map": "one feature",
+    "case_dossier": "one row",
     "make_map": "nothing to draw",
     "static_map": "no geometry",
     "write_coordinate_txt": "no rows",
