@@ -519,6 +519,7 @@ def park_publication_sheet(
         out[column] = table[column] if column in table.columns else None
     approved = table["approved_area_ha"] if "approved_area_ha" in table.columns else np.nan
     out["approved_area_ha"] = pd.to_numeric(pd.Series(approved, index=table.index), errors="coerce")
+    require_polygonal(table.geometry, table.get("park_id", table.index), layer="parks")
     area_m2 = measure_area(table, area_method=area_method)
     out["area_ha"] = m2_to_ha(area_m2)
     out["area_mu"] = m2_to_mu(area_m2)

@@ -123,6 +123,9 @@ def repair(
 def require_polygonal(geoms, ids=None, *, layer: str = "layer", fix: str | None = None) -> None:
     """Raise :class:`GeometryError` when present geometries are not polygons.
 
+    A GeometryCollection that holds polygons passes: :func:`repair` keeps its
+    polygonal part.
+
     Parameters
     ----------
     geoms : array-like of geometries
@@ -145,6 +148,8 @@ def require_polygonal(geoms, ids=None, *, layer: str = "layer", fix: str | None 
     """
     values = np.asarray(getattr(geoms, "values", geoms), dtype=object)
     wrong = ~is_absent(values) & ~is_polygonal(values)
+    collections = np.flatnonzero(wrong & (shapely.get_type_id(values) == _COLLECTION))
+    wrong[collections] = [not _holds_polygons(g) for g in values[collections]]
     if not wrong.any():
         return
     ids = np.arange(len(values)) if ids is None else np.asarray(pd.Index(ids), dtype=object)

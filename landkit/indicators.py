@@ -34,6 +34,7 @@ import pandas as pd
 from . import standards
 from .crs import SQM_PER_HA, m2_to_mu, measure_area, require_crs
 from .errors import DataWarning, InputError, SchemaError, describe_ids
+from .geometry import require_polygonal
 from .industry import industry_concentration
 from .landuse import map_land_use
 from .metrics import add_note, parcel_quantities, ratio
@@ -332,6 +333,7 @@ def park_indicators(
 
     out = pd.DataFrame(index=park_ids)
     out["n_parcels"] = counts.astype(int)
+    require_polygonal(park_frame.geometry, park_frame.index, layer="parks")
     park_area = measure_area(park_frame, area_method=area_method)
     out["park_area_m2"] = park_area.to_numpy()
     out["parcel_area_m2"] = sums["parcel"].fillna(0.0)

@@ -54,7 +54,7 @@ from affine import Affine
 from .crs import require_crs
 from .distributed import Engine, run_partitioned, wanted
 from .errors import CRSError, DataWarning, InputError, describe_ids
-from .geometry import is_absent, is_polygonal, repair
+from .geometry import is_absent, is_polygonal, repair, require_polygonal
 from .provenance import provenance
 
 __all__ = ["STATS", "builtup_fraction", "guess_builtup_scale", "zonal_stats"]
@@ -242,6 +242,8 @@ def builtup_fraction(
     if scale not in ("mask", "fraction", "percent"):
         msg = f"builtup_scale must be 'mask', 'fraction' or 'percent', got {scale!r}"
         raise InputError(msg)
+    geoms = features.geometry if isinstance(features, gpd.GeoDataFrame) else features
+    require_polygonal(geoms, geoms.index, layer="parcels", fix="give parcel polygons")
     mean = zonal_stats(features, raster, stats=("mean",), pixel_rule=pixel_rule)["mean"]
     fraction = mean / 100 if scale == "percent" else mean
     return fraction.rename("builtup_fraction")

@@ -28,7 +28,7 @@ import shapely
 from . import standards
 from .crs import SQM_PER_MU, area_zones, require_crs
 from .errors import DataWarning, InputError, SchemaError, describe_ids
-from .geometry import is_absent, is_polygonal, repair
+from .geometry import is_absent, is_polygonal, repair, require_polygonal
 from .landuse import map_land_use
 from .provenance import provenance
 from .schema import prepare_layer
@@ -274,6 +274,7 @@ def parcels_outside_parks(
     area_m2 = np.full(len(geoms), np.nan)
     points_out = np.zeros(len(geoms), dtype=bool)
     park_geoms, _ = repair(parks, layer="parks")
+    require_polygonal(park_geoms, parks.get("park_id", parks.index), layer="parks")
     zones = area_zones(geoms)
     logger.info("measuring in %s", ", ".join(crs.to_string() for crs, _ in zones))
     for crs, idx in zones:

@@ -213,8 +213,20 @@ def _with_geometry(layer: gpd.GeoDataFrame, geom) -> gpd.GeoDataFrame:
     return out
 
 
+def _as_parks(parcels: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
+    """Parcels standing in for parks (same geometries), with park ids of their own."""
+    return parcels.assign(park_id=[f"K{i}" for i in range(len(parcels))], name="园区")
+
+
 POLYGON_FUNCTIONS = {
     "check_three_lines": lambda s, p: lk.check_three_lines(p, s["lines"], id_col="parcel_id"),
+    "park_indicators_parks": lambda s, p: lk.park_indicators(_as_parks(p), s["parcels"]),
+    "detect_idle": lambda s, p: lk.detect_idle(p, as_of=AS_OF, builtup=RASTER),
+    "park_publication_sheet": lambda s, p: lk.park_publication_sheet(_as_parks(p)),
+    "four_boundaries": lambda s, p: lk.four_boundaries(p.head(1), s["counties"], name_col="name"),
+    "parcels_outside_parks": lambda s, p: lk.parcels_outside_parks(s["parcels"], _as_parks(p)),
+    "make_map": lambda s, p: lk.make_map(parcels=p, basemap=None),
+    "static_map": lambda s, p: lk.static_map(_as_parks(p)),
     "three_line_overlaps": lambda s, p: lk.three_line_overlaps(p, s["lines"], id_col="parcel_id"),
     "parcel_metrics": lambda s, p: lk.parcel_metrics(p),
     "park_indicators": lambda s, p: lk.park_indicators(s["parks"], p),

@@ -20,6 +20,7 @@ import pandas as pd
 
 from .. import crs as lkcrs
 from ..errors import InputError
+from ..geometry import require_polygonal
 from ..labels import as_boolean
 from ..schema import id_keys, join_on_ids
 
@@ -186,6 +187,7 @@ def true_coordinates(
         msg = f"{layer}: expected a GeoDataFrame, got {type(gdf).__name__}"
         raise InputError(msg)
     lkcrs.require_crs(gdf, layer=layer)
+    require_polygonal(gdf.geometry, gdf.index, layer=layer)
     marked = str(gdf.attrs.get("coordinate_conversion", ""))
     system = coordinates
     if coordinates == "auto":
