@@ -39,7 +39,7 @@ import pandas as pd
 import pyproj
 import shapely
 
-from .errors import CRSError, InputError
+from .errors import CRSError, GeometryError, InputError, describe_ids
 from .gcj import (
     bd09_to_gcj02,
     bd09_to_wgs84,
@@ -685,7 +685,9 @@ def check_coordinates(gdf: gpd.GeoDataFrame | gpd.GeoSeries, *, layer: str = "la
     Caught: metre coordinates under a CRS in degrees; eastings that carry a
     Gauss-Krüger zone prefix (``34 571 652``) under a zone CRS without one
     (EPSG:4543), and eastings without it (``571 652``) under a zone CRS with
-    one (EPSG:4522). A layer without geometries passes.
+    one (EPSG:4522); coordinates outside a Gauss-Krüger zone. A layer
+    without geometries passes. Coordinates that are not numbers (NaN,
+    infinity) raise :class:`GeometryError`.
 
     Examples
     --------
@@ -697,11 +699,20 @@ def check_coordinates(gdf: gpd.GeoDataFrame | gpd.GeoSeries, *, layer: str = "la
     ...
     landkit.errors.CRSError: parks: the CRS EPSG:4522 puts the zone number in front of the eastings (34 500 000), but the eastings have none (...). Fix: declare the layer's true CRS, crs='EPSG:4543' (the same zone without the prefix).
     """
-    if gdf.crs is None or is_absent(gdf.geometry if isinstance(gdf, gpd.GeoDataFrame) else gdf).all():
+    series = gdf.geometry if isinstance(gdf, gpd.GeoDataFrame) else gdf
+    present = ~is_absent(series)
+    if gdf.crs is None or not present.any():
         return
-    minx, miny, maxx, maxy = gdf.total_bounds
-    if not np.isfinite([minx, miny, maxx, maxy]).all():
-        return
+    bounds = shapely.bounds(np.asarray(series.values, dtype=object)[present])
+    finite = np.isfinite(bounds).all(axis=1)
+    if not finite.all():
+        msg = (
+            f"{layer}: rows {describe_ids(series.index[present][~finite])} have coordinates that "
+            f"are not numbers (NaN or infinity). Fix: correct or drop those geometries."
+        )
+        raise GeometryError(msg)
+    minx, miny = bounds[:, :2].min(axis=0)
+    maxx, maxy = bounds[:, 2:].max(axis=0)
     crs = pyproj.CRS(gdf.crs)
     given = f"crs={declared!r}" if declared is not None else f"the CRS {crs.to_string()}"
     if crs.is_geographic:
@@ -730,5 +741,14 @@ def check_coordinates(gdf: gpd.GeoDataFrame | gpd.GeoSeries, *, layer: str = "la
         msg = (
             f"{layer}: {given} puts the zone number in front of the eastings "
             f"({zone.zone} 500 000), but the eastings have none ({minx:,.0f} … {maxx:,.0f}). Fix: declare the layer's true CRS, crs='EPSG:{plain}' (the same zone without the prefix)."
+        )
+        raise CRSError(msg)
+    # far outside the zone: a false easting of 500 km, with a zone's width to spare each side
+    low = zone.zone * 1_000_000 - 1_000_000 if zone.prefix else -1_000_000
+    if minx < low or maxx > low + 3_000_000 or min(miny, -maxy) < -10_000_000:
+        msg = (
+            f"{layer}: the coordinates (x {minx:.7g} … {maxx:.7g}, y {miny:.7g} … {maxy:.7g}) lie "
+            f"far outside {given}'s zone (eastings about {low + 1_500_000:,}). Fix: declare the "
+            f"layer's true CRS."
         )
         raise CRSError(msg)

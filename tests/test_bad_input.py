@@ -381,3 +381,28 @@ def test_the_report_summary_joins_park_ids_of_either_type(tmp_path, flavour):
     assert by_name["乙"][-2:] == (1, 0)
     with pytest.raises(lk.InputError, match="park_id"):
         lk.write_report(tmp_path / "other.xlsx", parks=parks.assign(park_id=["X", "Y"]), three_lines=checked)
+
+
+# ------------------------------------------------------------------ coordinates that cannot be
+
+
+WRONG_COORDINATES = {
+    "infinite": (shapely.Polygon([(570_000, 2_760_000), (float("inf"), 2_760_000), (570_100, 2_760_100)]),
+                 GeometryError, "not numbers"),
+    "far outside the zone": (shapely.box(5e6, 5e6, 5.1e6, 5.1e6), lk.CRSError, "far outside"),
+    "astronomical": (shapely.box(1e300, 1e300, 2e300, 2e300), lk.CRSError, "far outside"),
+    "zone prefix under a plain zone": (shapely.box(34_570_000, 2_760_000, 34_570_100, 2_760_100),
+                                       lk.CRSError, "carry a zone prefix"),
+}  # fmt: skip
+
+
+@pytest.mark.parametrize("case", sorted(WRONG_COORDINATES))
+@pytest.mark.parametrize("name", sorted(POLYGON_FUNCTIONS))
+def test_coordinates_that_cannot_be_in_the_crs_are_refused_by_every_function(sample, name, case):
+    geom, error, said = WRONG_COORDINATES[case]
+    cut = _head(sample, 2)
+    parcels = _with_geometry(cut["parcels"], geom)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        with pytest.raises(error, match=said):
+            POLYGON_FUNCTIONS[name](cut, parcels)
