@@ -34,12 +34,13 @@ import shapely
 from shapely.geometry import MultiPolygon, Polygon
 
 from . import standards
+from .columns import feature_id_column, feature_name_column
 from .crs import area_crs, m2_to_ha, m2_to_mu, measure_area, require_crs
 from .errors import GeometryError, InputError
 from .geometry import is_absent, require_polygonal
 from .io import atomic_path, write_table
 from .provenance import provenance
-from .rings import numbered_rings
+from .rings import POINT_IDS, format_point_ids, numbered_rings
 from .schema import label, prepare_layer
 
 __all__ = [
@@ -76,7 +77,7 @@ def _single_feature(feature, *, what: str) -> gpd.GeoDataFrame:
     return frame
 
 
-def _first_value(frame: pd.DataFrame, columns: Sequence[str]) -> str | None:
+def _first_value(frame: pd.DataFrame, columns: Sequence[str | None]) -> str | None:
     for column in columns:
         if column in frame.columns and pd.notna(frame[column].iloc[0]):
             return str(frame[column].iloc[0])
@@ -86,7 +87,12 @@ def _first_value(frame: pd.DataFrame, columns: Sequence[str]) -> str | None:
 # ------------------------------------------------------------------ 界址点成果表
 
 
-def boundary_points(feature: gpd.GeoDataFrame | gpd.GeoSeries) -> pd.DataFrame:
+def boundary_points(
+    feature: gpd.GeoDataFrame | gpd.GeoSeries,
+    *,
+    id_col: str | None = None,
+    name_col: str | None = None,
+) -> pd.DataFrame:
     """The 界址点成果表 of one feature: its boundary points J1…Jn with X, Y and edge lengths.
 
     Parameters
@@ -96,6 +102,11 @@ def boundary_points(feature: gpd.GeoDataFrame | gpd.GeoSeries) -> pd.DataFrame:
         zone CRS that contains the feature is used as it is (a zone prefix on
         the eastings is kept); otherwise the feature is projected to the
         CGCS2000 3-degree zone of its centre (:func:`landkit.crs.area_crs`).
+        A feature read from a coordinate TXT keeps its surveyed point numbers
+        and order (column ``boundary_point_ids``, see :mod:`landkit.rings`).
+    id_col, name_col : str, optional
+        The columns of the feature's id and name; by default the canonical or
+        a recognised column (宗地编号, 园区代码, 开发区名称 …).
 
     Returns
     -------
@@ -128,7 +139,7 @@ def boundary_points(feature: gpd.GeoDataFrame | gpd.GeoSeries) -> pd.DataFrame:
     crs = area_crs(frame)
     projected = frame.geometry.to_crs(crs).iloc[0]
     rows = []
-    rings, area = numbered_rings(projected)
+    rings, area = numbered_rings(projected, _first_value(frame, (POINT_IDS,)))
     for ring_no, ids, coords in rings:
         nxt = np.roll(coords, -1, axis=0)
         edges = np.round(np.hypot(*(nxt - coords).T), 3)
@@ -142,13 +153,15 @@ def boundary_points(feature: gpd.GeoDataFrame | gpd.GeoSeries) -> pd.DataFrame:
         area_mu=m2_to_mu(area),
         crs=f"EPSG:{crs.to_epsg()}" if crs.to_epsg() else crs.to_string(),
         crs_name=crs.name,
-        feature_id=_first_value(frame, ("parcel_id", "park_id")) or str(frame.index[0]),
-        name=_first_value(frame, ("name",)),
+        feature_id=_first_value(frame, [id_col or feature_id_column(frame)]) or str(frame.index[0]),
+        name=_first_value(frame, [name_col or feature_name_column(frame)]),
     )
+    surveyed_ids = _first_value(frame, (POINT_IDS,))
+    surveyed = surveyed_ids == format_point_ids([(str(n), ids) for n, ids, _ in rings])
     table.attrs["landkit_provenance"] = provenance(
         inputs={"feature": frame},
         area_crs=table.attrs["crs"],
-        point_order="J1 north-west, clockwise",
+        point_order="as surveyed" if surveyed else "J1 north-west, clockwise",
     )
     return table
 

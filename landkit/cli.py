@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import logging
 import os
 import shutil
 import sys
@@ -27,7 +28,20 @@ from pathlib import Path
 
 from . import pipeline
 from ._version import __version__
-from .errors import CRSError, GeometryError, InputError, LandkitError, SchemaError
+from .columns import id_column
+from .errors import (
+    CRSError,
+    DataWarning,
+    GeometryError,
+    GeometryRepairedWarning,
+    InputError,
+    InputNotesWarning,
+    LandkitError,
+    LandkitWarning,
+    OutputWarning,
+    SchemaError,
+    UnrecognisedColumnsWarning,
+)
 from .io import check_target, interruptible, read_layer, read_table
 from .schema import KINDS
 
@@ -38,8 +52,8 @@ def _progress(message: str) -> None:
     print(message, file=sys.stderr, flush=True)
 
 
-def _command(sub, name: str, about: str, func, *, out=None, fail=None, read=True):
-    """A subcommand with ``--out``, ``--fail-on-findings`` and the common read options."""
+def _command(sub, name: str, about: str, func, *, out=None, fail=None, read=True, ids=False):
+    """A subcommand with ``--out``, ``--fail-on-findings``, the common read options and the ids."""
     p = sub.add_parser(name, help=about)
     if out:
         p.add_argument("--out", required=True, help=out)
@@ -49,13 +63,63 @@ def _command(sub, name: str, about: str, func, *, out=None, fail=None, read=True
         p.add_argument("--layer", help="layer of a GeoPackage / sheet of a workbook")
         p.add_argument("--encoding", help="Shapefile text encoding (default: .cpg, UTF-8, then GBK)")
         p.add_argument("--crs", help="CRS of a layer without one, or gcj02 / bd09")
+        p.add_argument("--column", action="append", default=[], metavar="NAME=COLUMN",
+                       help="what a column of the layer means, e.g. 用地性质=land_use; may repeat")  # fmt: skip
+    if ids:
+        p.add_argument("--id-col", help="id column (default: 宗地编号/parcel_id, else 园区编号/park_id "
+                       "or a recognised name such as 园区代码)")  # fmt: skip
+        p.add_argument("--name-col", help="name column (default: name or a recognised one such as "
+                       "开发区名称)")  # fmt: skip
+        p.add_argument("--park-id", dest="one_park", metavar="PARK_ID",
+                       help="the park of a layer without a 园区编号 column")  # fmt: skip
     p.set_defaults(func=func)
     return p
 
 
+def _column_map(args, kind: str | None) -> dict[str, str]:
+    """``--column NAME=COLUMN`` pairs, with ``--id-col`` and ``--name-col`` for a known kind."""
+    mapping = {}
+    for value in getattr(args, "column", []):
+        name, sep, column = value.partition("=")
+        if not sep or not name.strip() or not column.strip():
+            raise InputError(f"--column {value}: write NAME=COLUMN, e.g. --column 用地性质=land_use")
+        mapping[name.strip()] = column.strip()
+    if kind is not None and getattr(args, "id_col", None) and id_column(kind):
+        mapping.setdefault(args.id_col, id_column(kind))
+    if kind is not None and getattr(args, "name_col", None):
+        mapping.setdefault(args.name_col, "name")
+    return mapping
+
+
 def _read(path: str, args, kind: str | None = None):
-    """The input layer named on the command line, with --layer, --encoding and --crs."""
-    return read_layer(path, args.layer, kind=kind, encoding=args.encoding, crs=args.crs)
+    """The input layer named on the command line, with its read, column and park options."""
+    return read_layer(
+        path, args.layer, kind=kind, encoding=args.encoding, crs=args.crs,
+        columns=_column_map(args, kind), park_id=getattr(args, "one_park", None),
+    )  # fmt: skip
+
+
+def _add_line_options(p, *, required_help: str) -> None:
+    p.add_argument("--lines", help=required_help)
+    for flag, key in (("--redline", "生态保护红线"), ("--farmland", "永久基本农田"),
+                      ("--urban", "城镇开发边界")):  # fmt: skip
+        p.add_argument(flag, metavar="FILE", help=f"{key} layer file (instead of --lines)")
+
+
+def _lines(args, *, required: bool):
+    """``--lines`` (a GeoPackage or a folder), or the files named by --redline/--farmland/--urban."""
+    named = {
+        key: path
+        for key, path in (("ecological_redline", args.redline),
+                          ("basic_farmland", args.farmland), ("urban_boundary", args.urban))
+        if path
+    }  # fmt: skip
+    if named and args.lines:
+        raise InputError("give --lines or --redline/--farmland/--urban, not both")
+    if required and not (named or args.lines):
+        raise InputError("no three lines: give --lines (a GeoPackage or a folder) or "
+                         "--redline/--farmland/--urban")  # fmt: skip
+    return named or args.lines
 
 
 def _optional(reader, path: str | None, **options):
@@ -163,18 +227,24 @@ def _done(step: pipeline.StepResult, args, *written, note: str = "") -> int:
 
 def _add_validate_parser(sub) -> None:
     about = "校验图层 check a layer or table against the data model"
-    p = _command(sub, "validate", about, _cmd_validate)
+    p = _command(sub, "validate", about, _cmd_validate, ids=True)
     p.add_argument("path")
     p.add_argument("--kind", required=True, choices=KINDS)
-    p.add_argument("--strict", action="store_true", help="invalid geometry is an error, not repaired")
+    p.add_argument("--strict", action="store_true", help="invalid geometry, and a column that "
+                   "likely means a known one but is not recognised, are errors")  # fmt: skip
 
 
 def _cmd_validate(args) -> int:
     # the layer or table as stored: validation maps aliases and parses values itself
     if args.kind in ("park_history", "enterprises") or args.path.lower().endswith((".csv", ".xlsx")):
         frame = read_table(args.path, args.layer)
+        frame.attrs["landkit_columns"] = _column_map(args, args.kind)
     else:
-        frame = read_layer(args.path, args.layer, encoding=args.encoding, crs=args.crs)
+        txt = args.path.lower().endswith(".txt")  # its 地块编号 is the id of the kind given
+        frame = read_layer(
+            args.path, args.layer, kind=args.kind if txt else None, encoding=args.encoding,
+            crs=args.crs, columns=_column_map(args, args.kind), park_id=args.one_park,
+        )  # fmt: skip
     layer = args.layer or Path(args.path).name
     step = pipeline.validate(frame, args.kind, layer=layer, strict=args.strict, source=args.path)
     return _done(step, args)
@@ -203,12 +273,12 @@ def _cmd_demo(args) -> int:
 def _add_check_parser(sub) -> None:
     about = "三线核查 check parcels or parks against the three lines"
     p = _command(sub, "check", about, _cmd_check, out="result GeoPackage (.gpkg)",
-                 fail="on any violation")  # fmt: skip
-    p.add_argument("features", help="parcels or parks (GeoPackage, Shapefile, GeoParquet …)")
-    p.add_argument("--lines", required=True, help="GeoPackage with layers ecological_redline, "
-                   "basic_farmland, urban_boundary (any may be absent)")  # fmt: skip
+                 fail="on any violation", ids=True)  # fmt: skip
+    p.add_argument("features", help="parcels or parks (GeoPackage, Shapefile, GeoParquet, TXT …)")
+    _add_line_options(p, required_help="the three lines: a GeoPackage or a folder whose layers "
+                      "are named 生态保护红线/STBHHX, 永久基本农田/YJJBNT, 城镇开发边界/CZKFBJ "
+                      "(or ecological_redline …); any may be absent")  # fmt: skip
     p.add_argument("--kind", choices=("parcels", "parks"), help="layer kind (maps column aliases)")
-    p.add_argument("--id-col", help="id column (default: parcel_id, else park_id, else the index)")
     p.add_argument("--park-col", default="park_id", help="column for the per-park summary")
     p.add_argument("--tolerance", type=float, help="sliver tolerance in m² (default: rule table)")
 
@@ -218,8 +288,10 @@ def _cmd_check(args) -> int:
 
     _need_suffix(args.out, (".gpkg",), "the result must be a GeoPackage (.gpkg)")
     outputs = Outputs({"--out": args.out})
+    features = _read(args.features, args, args.kind)
+    id_col = id_column(args.kind) if args.kind and args.id_col else args.id_col
     step = pipeline.three_lines(
-        _read(args.features, args, args.kind), args.lines, id_col=args.id_col,
+        features, _lines(args, required=True), id_col=id_col,
         park_col=args.park_col, tolerance_m2=args.tolerance, progress=_progress,
     )  # fmt: skip
     with outputs.staged() as stage:
@@ -232,39 +304,36 @@ def _cmd_check(args) -> int:
 
 def _add_boundary_parser(sub) -> None:
     about = "界址点 coordinate TXT, 界址点成果表 and boundary map of one parcel or park"
-    p = _command(sub, "boundary", about, _cmd_boundary, out="output folder")
+    p = _command(sub, "boundary", about, _cmd_boundary, out="output folder", ids=True)
     p.add_argument("features", help="layer holding the parcel or park, or a coordinate TXT")
     p.add_argument("--id", required=True, dest="feature_id", help="id of the feature to write")
-    p.add_argument("--id-col", help="id column (default: parcel_id, else park_id)")
     p.add_argument("--neighbours", action="append", default=[], help="named roads/rivers/parcels "
                    "for 四至: a layer of FEATURES' GeoPackage or a file (may repeat)")  # fmt: skip
-    p.add_argument("--name-col", default="name", help="name column of the neighbours")
+    p.add_argument("--neighbour-name-col", default="name", help="name column of the neighbours")
     p.add_argument("--txt-encoding", default="gbk", choices=("gbk", "utf-8"))
 
 
 def _cmd_boundary(args) -> int:
     from .boundary import write_boundary_points
-    from .io import read_coordinate_txt, write_coordinate_txt
+    from .io import write_coordinate_txt
 
     stem = pipeline.file_stem(args.feature_id)
     outputs = Outputs(folder=args.out, inside=(f"{stem}.txt", f"{stem}_界址点成果表.xlsx"))
-    if Path(args.features).suffix.lower() == ".txt":
-        features = read_coordinate_txt(args.features, encoding=args.encoding)
-    else:
-        features = _read(args.features, args)
+    features = _read(args.features, args)
     neighbours = [
         read_layer(n) if Path(n).exists() else read_layer(args.features, n)
         for n in args.neighbours
     ]
     step = pipeline.boundary_documents(
-        features, args.feature_id, id_col=args.id_col, neighbours=neighbours,
-        name_col=args.name_col, layer=args.features,
+        features, args.feature_id, id_col=args.id_col, feature_name_col=args.name_col,
+        neighbours=neighbours, name_col=args.neighbour_name_col, layer=args.features,
     )  # fmt: skip
     out = Path(args.out)
     feature, points = step.tables["feature"], step.tables["boundary_points"]
     written = [out / f"{stem}.txt", out / f"{stem}_界址点成果表.xlsx", *map(out.joinpath, step.figures)]
     with outputs.staged() as stage:
-        write_coordinate_txt(feature, stage(written[0]), encoding=args.txt_encoding)
+        write_coordinate_txt(feature, stage(written[0]), encoding=args.txt_encoding,
+                             id_col=args.id_col, name_col=args.name_col)  # fmt: skip
         write_boundary_points(points, stage(written[1]))
         for target, figure in zip(written[2:], step.figures.values(), strict=True):
             pipeline.save_figure(figure, stage(target))
@@ -276,7 +345,7 @@ def _cmd_boundary(args) -> int:
 
 def _add_idle_parser(sub) -> None:
     about = "闲置土地核查 flag idle parcels (闲置土地处置办法) as of a date"
-    p = _command(sub, "idle", about, _cmd_idle, fail="on any finding",
+    p = _command(sub, "idle", about, _cmd_idle, fail="on any finding", ids=True,
                  out="output folder (idle.gpkg, idle.xlsx, idle.html)")  # fmt: skip
     p.add_argument("parcels", help="parcel layer (GeoPackage, Shapefile, GeoParquet …)")
     p.add_argument("--as-of", required=True, help="date the findings hold on, e.g. 2026-11-01")
@@ -337,7 +406,7 @@ def _cmd_idle(args) -> int:
 def _add_metrics_parser(sub) -> None:
     about = "地块指标 plot ratio, building coefficient, intensity; park indicators"
     p = _command(sub, "metrics", about, _cmd_metrics, fail="when a parcel misses a threshold",
-                 out="result GeoPackage (.gpkg) or workbook (.xlsx)")  # fmt: skip
+                 ids=True, out="result GeoPackage (.gpkg) or workbook (.xlsx)")  # fmt: skip
     p.add_argument("parcels", help="parcel layer (GeoPackage, Shapefile, GeoParquet …)")
     p.add_argument("--buildings", help="building layer (floors, height_m) for the floor area")
     p.add_argument("--standard", default="national-2008",
@@ -348,7 +417,7 @@ def _add_metrics_parser(sub) -> None:
     p.add_argument("--parks", help="park layer: adds the parks' intensive-use indicators")
 
 
-_METRIC_SHEETS = {"parcel_metrics": "地块指标", "park_indicators": "园区指标"}
+_METRIC_SHEETS = {"parcel_metrics": "地块指标", "park_indicators": "园区指标", "missing_data": "资料不足"}
 
 
 def _cmd_metrics(args) -> int:
@@ -420,8 +489,8 @@ def _add_map_parser(sub) -> None:
     p = _command(sub, "map", about, _cmd_map, out="the map (.html)")
     p.add_argument("parcels", help="parcels or a result of check / idle / metrics")
     p.add_argument("--parks", help="park boundaries")
-    p.add_argument("--lines", help="GeoPackage with ecological_redline, basic_farmland, "
-                   "urban_boundary")  # fmt: skip
+    _add_line_options(p, required_help="the three lines: a GeoPackage or a folder (layers named "
+                      "生态保护红线/STBHHX, 永久基本农田/YJJBNT, 城镇开发边界/CZKFBJ …)")  # fmt: skip
     p.add_argument("--with", dest="results", action="append", default=[], metavar="FILE",
                    help="a further result (three_lines / idle / parcel_metrics) joined on "
                    "parcel_id; may repeat")  # fmt: skip
@@ -441,7 +510,7 @@ def _cmd_map(args) -> int:
         _read(args.parcels, args, "parcels"),
         results=[pipeline.read_result(path) for path in args.results],
         parks=_optional(read_layer, args.parks, kind="parks"),
-        lines=args.lines,
+        lines=_lines(args, required=False),
         basemap=None if args.basemap == "none" else args.basemap,
         tianditu_key=args.tianditu_key,
         leaflet=args.leaflet,
@@ -489,6 +558,8 @@ def build_parser() -> argparse.ArgumentParser:
         description="landkit：开发区土地核查工具 (three lines, metrics, idle land, boundaries, maps)",
     )
     parser.add_argument("--version", action="version", version=f"landkit {__version__}")
+    parser.add_argument("-v", "--verbose", action="store_true",
+                        help="详细信息 show each warning's details and the steps taken")  # fmt: skip
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     for add in (_add_demo_parser, _add_validate_parser, _add_map_parser, _add_report_parser,
                 _add_metrics_parser, _add_assess_parser, _add_idle_parser, _add_boundary_parser,
@@ -559,8 +630,35 @@ def _bug(err: BaseException) -> int:
     return EXIT_BUG
 
 
-def _show_warning(message, category, filename, lineno, file=None, line=None) -> None:
-    print(f"提示：{_one_line(message)}", file=sys.stderr)
+#: the Chinese head of a warning's line on the command line, by category (most specific first)
+_WARNING_HEADS = (
+    (GeometryRepairedWarning, "已修复"),
+    (UnrecognisedColumnsWarning, "未识别的列"),
+    (InputNotesWarning, "已按约定处理"),
+    (DataWarning, "数据提示"),
+    (OutputWarning, "输出提示"),
+    (LandkitWarning, "提示"),
+)
+
+
+def _warning_printer(verbose: bool):
+    """``warnings.showwarning`` for the command line: one Chinese line per landkit warning.
+
+    Other libraries' warnings are shown only with ``-v``; ``-v`` also adds each
+    warning's category and where it was raised.
+    """
+
+    def show(message, category, filename, lineno, file=None, line=None):
+        head = next((text for cls, text in _WARNING_HEADS if issubclass(category, cls)), None)
+        if head is None and not verbose:
+            return
+        text = str(message).strip().splitlines()[0] if str(message).strip() else ""
+        shown = f"{head or '提示'}：{text}"
+        if verbose:
+            shown += f"  [{category.__name__}，{filename}:{lineno}]"
+        print(shown, file=sys.stderr)
+
+    return show
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -575,8 +673,11 @@ def main(argv: list[str] | None = None) -> int:
     if not getattr(args, "func", None):
         parser.print_help()
         return EXIT_INPUT
+    if args.verbose:
+        logging.basicConfig(level=logging.INFO, format="%(name)s: %(message)s", stream=sys.stderr)
     with warnings.catch_warnings():
-        warnings.showwarning = _show_warning
+        warnings.simplefilter("default")
+        warnings.showwarning = _warning_printer(args.verbose)
         try:
             return args.func(args)
         except LandkitError as err:

@@ -23,10 +23,12 @@ __all__ = [
     "GeometryError",
     "GeometryRepairedWarning",
     "InputError",
+    "InputNotesWarning",
     "LandkitError",
     "LandkitWarning",
     "OutputWarning",
     "SchemaError",
+    "UnrecognisedColumnsWarning",
     "describe_ids",
 ]
 
@@ -81,3 +83,11 @@ def describe_ids(ids: Iterable[object], *, first: int = 5) -> str:
     shown = ", ".join(str(i) for i in ids[:first])
     more = ", …" if len(ids) > first else ""
     return f"{shown}{more} ({len(ids)} in all)"
+
+
+class UnrecognisedColumnsWarning(DataWarning):
+    """A layer holds columns that look like canonical columns but were not recognised."""
+
+
+class InputNotesWarning(DataWarning):
+    """landkit had to interpret a non-standard input (a header, a ring, an id) and says how."""

@@ -46,6 +46,7 @@ from . import standards
 from .crs import measure_area
 from .distributed import Engine, run_partitioned, wanted
 from .errors import DataWarning, InputError, SchemaError, describe_ids
+from .labels import value_label
 from .provenance import provenance
 from .raster import BuiltupScale, PixelRule, builtup_fraction, guess_builtup_scale
 from .schema import prepare_layer
@@ -134,7 +135,8 @@ def detect_idle(
         * ``idle_fee_wan_yuan``: 20 % of the land price for ``idle`` (NaN
           without a price, and for other statuses);
         * ``recommended_action``, ``legal_basis``, ``idle_reason`` (Chinese),
-          ``missing_fields``;
+          ``missing_fields`` (English column names) and ``missing_fields_zh``
+          (the same in Chinese);
         * ``start_evidence`` (``records`` or ``raster``), ``evidence_conflict``,
           ``builtup_fraction`` (and ``builtup_fraction_YYYYMMDD`` per date when
           several rasters are given).
@@ -533,7 +535,7 @@ def _findings(frame, start, causes, rules, day) -> pd.DataFrame:
     table["legal_basis"] = [
         _legal_basis(actions, s, c) for s, c in zip(status, causes, strict=True)
     ]
-    table["missing_fields"] = _missing(facts)
+    table["missing_fields"], table["missing_fields_zh"] = _missing(facts)
     rows = pd.concat(
         [table, facts["agreed"].rename("agreed"), facts["halted_on"].rename("halted")], axis=1
     )
@@ -546,8 +548,8 @@ def _findings(frame, start, causes, rules, day) -> pd.DataFrame:
     return table
 
 
-def _missing(facts) -> list[str | None]:
-    """The fields whose absence left a row undecided."""
+def _missing(facts) -> tuple[list[str | None], list[str | None]]:
+    """The fields whose absence left a row undecided, named in English and in Chinese."""
     texts = {
         "unknown_start": "start_status; actual_start_date; builtup raster",
         "no_agreed_date": "agreed_start_date",
@@ -556,8 +558,9 @@ def _missing(facts) -> list[str | None]:
             "geometry); invested_wan_yuan with planned_investment_wan_yuan"
         ),
     }
-    missing = np.select([facts[key] for key in texts], list(texts.values()), None)
-    return missing.tolist()
+    english = np.select([facts[key] for key in texts], list(texts.values()), None).tolist()
+    chinese = [value_label("missing_fields", text) if text else None for text in english]
+    return english, chinese
 
 
 def _legal_basis(actions: pd.DataFrame, status: str, cause: str | None) -> str | None:
@@ -582,7 +585,7 @@ def _reason(row, cause, area_short, money_short) -> str | None:
     """Why a row has its status, in Chinese."""
     status = row.idle_status
     if status == "insufficient_data":
-        return f"资料不足，缺少：{row.missing_fields}"
+        return f"资料不足，缺少：{row.missing_fields_zh}"
     texts = {
         "not_started_1y": f"自约定动工日期{_day(row.agreed)}起满一年未动工开发",
         "not_started_2y": f"自约定动工日期{_day(row.agreed)}起满两年未动工开发",

@@ -42,9 +42,9 @@ BOOLEAN_WORDS = {
 _FRACTIONS = frozenset(
     {"building_coefficient", "green_ratio", "admin_share", "building_density", "builtup_fraction"}
 )
-_LIST_FIELDS = frozenset({"violations", "not_evaluated"})
+_LIST_FIELDS = frozenset({"violations", "not_evaluated", "missing_fields"})
 """Columns holding several codes separated by ``;``."""
-_COLUMN_FIELDS = frozenset({"not_evaluated"})
+_COLUMN_FIELDS = frozenset({"not_evaluated", "missing_fields"})
 """Columns whose codes are column names (named by :func:`label` without unit)."""
 
 

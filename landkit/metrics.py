@@ -45,11 +45,12 @@ from . import standards
 from .crs import align_crs, area_zones, m2_to_ha, m2_to_mu, measure_area, require_crs
 from .errors import InputError, SchemaError, describe_ids
 from .geometry import is_absent, repair, require_polygonal
+from .labels import value_label
 from .landuse import map_land_use
 from .provenance import provenance
 from .schema import prepare_layer
 
-__all__ = ["CONTROL_INDICATORS", "STANDARDS", "parcel_metrics"]
+__all__ = ["CONTROL_INDICATORS", "INDICATOR_INPUTS", "STANDARDS", "parcel_metrics"]
 
 STANDARDS = ("national-2004", "national-2008", "national-2023")
 #: control indicator → the metric column it judges
@@ -442,6 +443,38 @@ def add_note(text: pd.Series, mask, note: str | pd.Series) -> pd.Series:
     return pd.Series(values, index=text.index, dtype=object)
 
 
+#: control indicator → the input columns its value is computed from
+INDICATOR_INPUTS = {
+    "plot_ratio": ("floor_area_m2",),
+    "building_coefficient": ("footprint_area_m2",),
+    "admin_share": ("admin_land_area_m2", "admin_floor_area_m2"),
+    "green_ratio": ("green_area_m2",),
+    "investment_intensity": ("invested_wan_yuan", "land_price_wan_yuan"),
+    "output_per_mu": ("output_wan_yuan",),
+    "tax_per_mu": ("tax_wan_yuan",),
+}
+
+
+def _missing_inputs(data: pd.DataFrame, no_value_for: pd.Series) -> tuple[pd.Series, pd.Series]:
+    """The empty or absent input columns of the indicators left without a value, per row."""
+    english, chinese = [], []
+    for index, items in no_value_for.items():
+        indicators = [item.strip() for item in items.split(",") if item.strip()]
+        columns = [
+            column
+            for indicator in indicators
+            for column in INDICATOR_INPUTS.get(indicator, ())
+            if column not in data.columns or pd.isna(data.at[index, column])
+        ]
+        text = "; ".join(dict.fromkeys(columns)) or None
+        english.append(text)
+        chinese.append(value_label("missing_fields", text) if text else None)
+    return (
+        pd.Series(english, index=data.index, dtype=object),
+        pd.Series(chinese, index=data.index, dtype=object),
+    )
+
+
 def _add_item(text: pd.Series, mask: np.ndarray, item: str) -> pd.Series:
     """Append ``item`` to a comma-separated list where ``mask`` is True."""
     values = text.to_numpy(dtype=object).copy()
@@ -540,7 +573,9 @@ def parcel_metrics(
         ``industry_code_2002``, ``crosswalk_ambiguous``, ``<indicator>_min``,
         ``<indicator>_max``, ``meets_<indicator>``, ``threshold_status`` (the weakest
         status of the thresholds used: verified, user, unconfirmed, example),
-        ``geometry_repaired``, ``not_evaluated`` and ``reason``. A metric whose
+        ``geometry_repaired``, ``not_evaluated``, ``reason`` and, for the
+        indicators left without a value, the empty input columns as
+        ``missing_fields`` and in Chinese as ``missing_fields_zh``. A metric whose
         denominator is 0 or missing is NaN, never inf.
 
     Examples
@@ -640,6 +675,7 @@ def parcel_metrics(
     out["geometry_repaired"] = q.repaired
     out["not_evaluated"] = not_evaluated.replace("", None)
     out["reason"] = reason.replace("", None)
+    out["missing_fields"], out["missing_fields_zh"] = _missing_inputs(data, no_value_for)
     out.attrs["landkit_provenance"] = provenance(
         inputs={"parcels": parcels, **({"buildings": buildings} if buildings is not None else {})},
         standard=standard,

@@ -1,10 +1,12 @@
 """Canonical layers and columns, Chinese/English aliases, value parsing and validation.
 
 The canonical columns of each layer kind, their types and their aliases live in
-``columns.csv`` beside this module; the Chinese display names of every column
-(input and result) live in ``labels.csv``, read by :mod:`landkit.labels`
-(:func:`label` is that module's). Both are data: add an alias or a label
-there, not here.
+``columns.csv`` beside this module, recognised by :mod:`landkit.columns` (with
+the 10-byte cuts shapefiles make of Chinese names); the Chinese display names
+of every column (input and result) live in ``labels.csv``, read by
+:mod:`landkit.labels` (:func:`label` is that module's). Both are data: add an
+alias or a label there, not here. An explicit mapping (``columns=``) always
+wins over the aliases, and a layer of one park can be given its ``park_id``.
 
 Dates parse from the forms officials write: ``2021-03-05``, ``2021/3/5``,
 ``2021.03.05``, ``20210305``, ``2021年3月5日``, ISO date-times, and numeric
@@ -17,43 +19,59 @@ number). Text never parses as an Excel serial. ``2016.02`` and ``2016年2月``
 from __future__ import annotations
 
 import datetime as dt
+import logging
 import re
 import warnings
+from collections.abc import Mapping
 from dataclasses import dataclass, field
-from functools import cache
-from importlib import resources
 
 import geopandas as gpd
 import numpy as np
 import pandas as pd
 import shapely
 
-from .errors import GeometryRepairedWarning, InputError, SchemaError, describe_ids
+from .columns import (
+    _SPATIAL_KINDS,
+    KINDS,
+    _spec,
+    id_column,
+    likely_column,
+    recognise_column,
+    unrecognised_columns,
+)
+from .errors import (
+    GeometryRepairedWarning,
+    InputError,
+    SchemaError,
+    UnrecognisedColumnsWarning,
+    describe_ids,
+)
 from .geometry import is_absent, repair
 from .labels import BOOLEAN_WORDS, label
 
 __all__ = [
+    "COLUMNS_KEY",
     "KINDS",
+    "PARK_ID_KEY",
+    "apply_columns",
     "id_column",
     "id_keys",
     "join_on_ids",
     "label",
+    "likely_column",
     "parse_dates",
     "prepare_layer",
+    "recognise_column",
+    "unrecognised_columns",
     "validate_layer",
 ]
 
-_SPATIAL_KINDS = {
-    "parks": ("Polygon", "MultiPolygon"),
-    "parcels": ("Polygon", "MultiPolygon"),
-    "buildings": ("Polygon", "MultiPolygon"),
-    "lines": ("Polygon", "MultiPolygon"),
-    "counties": ("Polygon", "MultiPolygon"),
-    "roads": ("LineString", "MultiLineString", "Polygon", "MultiPolygon"),
-    "rivers": ("LineString", "MultiLineString", "Polygon", "MultiPolygon"),
-}
-_TABLE_KINDS = ("park_history", "enterprises")
-KINDS = (*_SPATIAL_KINDS, *_TABLE_KINDS)
+logger = logging.getLogger(__name__)
+
+COLUMNS_KEY = "landkit_columns"
+"""``attrs`` key of an explicit column mapping (layer column → canonical column)."""
+PARK_ID_KEY = "landkit_park_id"
+"""``attrs`` key of the park id given to a layer without a ``park_id`` column."""
 
 _NUMERIC = {"number", "area", "amount", "count", "int"}
 _NON_NEGATIVE = {"area", "amount", "count"}
@@ -69,50 +87,13 @@ _FIX = {
 }
 
 
-# ----------------------------------------------------------------- the tables
-
-
-@cache
-def _columns() -> pd.DataFrame:
-    with resources.as_file(resources.files("landkit") / "columns.csv") as path:
-        table = pd.read_csv(path, dtype=str, keep_default_na=False)
-    table["required"] = table["required"] == "true"
-    return table
-
-
-def _spec(kind: str) -> pd.DataFrame:
-    if kind not in KINDS:
-        msg = f"unknown layer kind {kind!r}; kinds: {', '.join(KINDS)}"
-        raise SchemaError(msg)
-    return _columns()[_columns()["kind"] == kind]
-
-
-def id_column(kind: str) -> str | None:
-    """The id column of a layer kind (``parcel_id`` for parcels), or None.
-
-    Examples
-    --------
-    >>> id_column("parcels"), id_column("roads")
-    ('parcel_id', None)
-    """
-    spec = _spec(kind)
-    ids = spec[(spec["dtype"] == "id") & spec["required"]]["column"].tolist()
-    preferred = {"parcels": "parcel_id", "park_history": "park_id"}
-    if kind in preferred:
-        return preferred[kind]
-    return ids[0] if ids else None
-
-
 # -------------------------------------------------------------------- parsing
 
 
-def _norm_name(name: object) -> str:
-    text = str(name).strip().lower()
-    text = re.sub(r"[（(][^）)]*[）)]$", "", text)  # a trailing unit: 总建筑面积（m²）
-    return re.sub(r"\s+", "", text)
-
-
-_DMY = re.compile(r"^(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?$")
+_DMY = re.compile(
+    r"^(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?"
+    r"(?:[ T]+\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?)?$"  # a time of day, as OGR writes datetimes
+)
 _COMPACT = re.compile(r"^(\d{4})(\d{2})(\d{2})$")
 _ISO_TIME = re.compile(
     r"^(\d{4})-(\d{2})-(\d{2})[T ]\d{1,2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})?$"
@@ -341,32 +322,71 @@ def _column_name(column: str) -> str:
     return f"'{column}' ({shown})" if shown != column else f"'{column}'"
 
 
-def _rename_aliases(frame: pd.DataFrame, kind: str, problems: _Problems) -> pd.DataFrame:
-    spec = _spec(kind)
+def _explicit(frame: pd.DataFrame, kind: str, columns, problems: _Problems) -> dict[str, str]:
+    """The explicit ``columns=`` mapping (layer column → canonical column), checked."""
+    if not columns:
+        return {}
+    canonical = list(_spec(kind)["column"])
+    mapping = {}
+    for source, target in dict(columns).items():
+        if target not in canonical:
+            problems.add(
+                f"columns={{{source!r}: {target!r}}}: {target!r} is not a column of {kind}. "
+                f"Fix: map to one of {', '.join(canonical)}."
+            )
+        elif source in frame.columns:
+            mapping[source] = target
+        elif target not in frame.columns:
+            problems.add(
+                f"columns={{{source!r}: {target!r}}}: the layer has no column {source!r}. "
+                f"Fix: use a column of the layer ({', '.join(map(str, frame.columns[:12]))} …)."
+            )
+    return mapping
+
+
+def _rename_aliases(frame: pd.DataFrame, kind: str, problems: _Problems, columns=None):
+    explicit = _explicit(frame, kind, columns, problems)
+    canonical = set(_spec(kind)["column"])
+    taken = set(explicit.values())
     targets: dict[str, list[str]] = {}
-    canonical = set(spec["column"])
-    lookup = {}
-    for row in spec.itertuples():
-        lookup[_norm_name(row.column)] = row.column
-        for alias in filter(None, row.aliases.split("|")):
-            lookup.setdefault(_norm_name(alias), row.column)
     geometry_name = frame.geometry.name if isinstance(frame, gpd.GeoDataFrame) else None
     for col in frame.columns:
-        if col == geometry_name:
+        if col == geometry_name or col in explicit:
             continue
-        target = col if col in canonical else lookup.get(_norm_name(col))
-        if target is not None:
+        target = col if col in canonical else recognise_column(str(col), kind)
+        if target is not None and target not in taken:
             targets.setdefault(target, []).append(col)
-    renames = {}
+    renames = dict(explicit)
     for target, sources in targets.items():
         if len(sources) > 1:
             problems.add(
                 f"columns {', '.join(map(repr, sources))} all mean {_column_name(target)}. "
-                f"Fix: keep one of them."
+                f"Fix: keep one of them, or say which with columns={{{sources[0]!r}: {target!r}}}."
             )
         elif sources[0] != target:
             renames[sources[0]] = target
+    for source, target in explicit.items():
+        if target in frame.columns and source != target:
+            problems.add(
+                f"columns={{{source!r}: {target!r}}}: the layer already has a column {target!r}. "
+                f"Fix: drop or rename one of them."
+            )
     return frame.rename(columns=renames)
+
+
+def _give_park_id(frame: pd.DataFrame, park_id, problems: _Problems) -> pd.DataFrame:
+    if park_id is None:
+        return frame
+    if "park_id" in frame.columns:
+        given = frame["park_id"].dropna().astype(str).str.strip()
+        others = sorted(set(given[given != ""]) - {str(park_id)})
+        if others:
+            problems.add(
+                f"park_id={park_id!r} given, but column {_column_name('park_id')} already holds "
+                f"{describe_ids(others)}. Fix: drop park_id= or the column."
+            )
+            return frame
+    return frame.assign(park_id=str(park_id))
 
 
 def _parse_columns(frame: pd.DataFrame, kind: str, problems: _Problems) -> pd.DataFrame:
@@ -429,23 +449,81 @@ def _check_required(frame: pd.DataFrame, columns, problems: _Problems) -> None:
         )
 
 
-def _normalise(frame, kind: str, *, required, layer: str | None) -> tuple[pd.DataFrame, _Problems]:
+def _normalise(
+    frame, kind: str, *, required, layer: str | None, columns=None, park_id=None
+) -> tuple[pd.DataFrame, _Problems]:
     if not isinstance(frame, pd.DataFrame):
         msg = f"{layer or kind}: expected a (Geo)DataFrame, got {type(frame).__name__}"
         raise SchemaError(msg)
+    if columns is None:
+        columns = frame.attrs.get(COLUMNS_KEY)
+    if park_id is None:
+        park_id = frame.attrs.get(PARK_ID_KEY)
     out = frame.copy()
     problems = _Problems(layer or kind, kind, out)
-    out = _rename_aliases(out, kind, problems)
+    out = _rename_aliases(out, kind, problems, columns)
+    out = _give_park_id(out, park_id, problems)
     problems.frame = out
     _check_required(out, required, problems)
     out = _parse_columns(out, kind, problems)
     problems.frame = out
     out.attrs = dict(frame.attrs)
+    if columns:
+        out.attrs[COLUMNS_KEY] = dict(columns)
+    if park_id is not None:
+        out.attrs[PARK_ID_KEY] = str(park_id)
     return out, problems
 
 
+def apply_columns(
+    frame: pd.DataFrame,
+    columns: Mapping[str, str] | None = None,
+    *,
+    park_id: str | None = None,
+    layer: str | None = None,
+) -> pd.DataFrame:
+    """A copy with the columns renamed as ``columns`` says and ``park_id`` given, both kept in attrs.
+
+    For a layer whose kind is not known yet (:func:`landkit.read_layer` without
+    ``kind=``): the mapping and the park id are recorded in ``attrs`` so that
+    :func:`prepare_layer` and :func:`validate_layer` (and so every analysis)
+    apply them again.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> table = pd.DataFrame({"用途": ["1001"]})
+    >>> out = apply_columns(table, {"用途": "land_use"}, park_id="K1")
+    >>> out.to_dict("records"), out.attrs[COLUMNS_KEY]
+    ([{'land_use': '1001', 'park_id': 'K1'}], {'用途': 'land_use'})
+    """
+    problems = _Problems(layer or "layer", "columns=", frame)
+    mapping = dict(columns or {})
+    absent = [s for s, t in mapping.items() if s not in frame.columns and t not in frame.columns]
+    if absent:
+        problems.add(
+            f"columns=: the layer has no column {', '.join(map(repr, absent))}. Fix: use a "
+            f"column of the layer ({', '.join(map(str, frame.columns[:12]))} …)."
+        )
+    out = frame.rename(columns={s: t for s, t in mapping.items() if s in frame.columns})
+    out = _give_park_id(out, park_id, problems)
+    problems.raise_if_any()
+    out.attrs = dict(frame.attrs)
+    if mapping:
+        out.attrs[COLUMNS_KEY] = mapping
+    if park_id is not None:
+        out.attrs[PARK_ID_KEY] = str(park_id)
+    return out
+
+
 def prepare_layer(
-    frame: pd.DataFrame, kind: str, *, required=(), layer: str | None = None
+    frame: pd.DataFrame,
+    kind: str,
+    *,
+    required=(),
+    layer: str | None = None,
+    columns: Mapping[str, str] | None = None,
+    park_id: str | None = None,
 ) -> pd.DataFrame:
     """A normalised copy of a layer or table for analysis.
 
@@ -455,20 +533,49 @@ def prepare_layer(
     rows a status of their own). Raises one :class:`SchemaError` listing every
     problem found.
 
+    Parameters
+    ----------
+    frame : DataFrame or GeoDataFrame
+    kind : str
+        One of :data:`KINDS`.
+    required : sequence of str
+        Canonical columns that must be present.
+    layer : str, optional
+        The name used in messages (default: ``kind``).
+    columns : mapping, optional
+        Layer column → canonical column (``{"用地性质": "land_use"}``), over the
+        aliases. Without it, the mapping kept in ``frame.attrs`` by
+        :func:`landkit.read_layer` or :func:`validate_layer` applies, so every
+        function that takes the layer honours it.
+    park_id : str, optional
+        The park of a layer without a ``park_id`` column (one park's parcels).
+
     Examples
     --------
     >>> import pandas as pd
     >>> table = pd.DataFrame({"宗地编号": ["P1"], "园区编号": ["K1"], "约定动工日期": ["2021年3月5日"]})
     >>> prepare_layer(table, "parcels").dtypes.astype(str).to_dict()
     {'parcel_id': 'object', 'park_id': 'object', 'agreed_start_date': 'datetime64[ns]'}
+    >>> table = pd.DataFrame({"ZDH": ["P1"], "用途": ["1001"]})
+    >>> prepared = prepare_layer(table, "parcels", columns={"用途": "land_use"}, park_id="K1")
+    >>> prepared.to_dict("records")
+    [{'parcel_id': 'P1', 'land_use': '1001', 'park_id': 'K1'}]
     """
-    out, problems = _normalise(frame, kind, required=required, layer=layer)
+    out, problems = _normalise(
+        frame, kind, required=required, layer=layer, columns=columns, park_id=park_id
+    )
     problems.raise_if_any()
     return out
 
 
 def validate_layer(
-    gdf: pd.DataFrame, kind: str, *, strict: bool = False, layer: str | None = None
+    gdf: pd.DataFrame,
+    kind: str,
+    *,
+    strict: bool = False,
+    layer: str | None = None,
+    columns: Mapping[str, str] | None = None,
+    park_id: str | None = None,
 ) -> pd.DataFrame:
     """Validate a layer or table and return a normalised copy.
 
@@ -479,6 +586,13 @@ def validate_layer(
     geometries are repaired with a warning (``strict=True`` makes them
     errors too).
 
+    Columns that are not recognised are listed in
+    ``attrs["landkit_unrecognised"]`` (a list of records: ``column``,
+    ``likely_column``, ``likely_label``; see :func:`unrecognised_columns`).
+    Those that most likely mean a canonical column (a typo, a cut name, a
+    local name) give an :class:`~landkit.errors.UnrecognisedColumnsWarning`,
+    and are errors with ``strict=True``; ``columns=`` says what they mean.
+
     Parameters
     ----------
     gdf : GeoDataFrame or DataFrame
@@ -486,9 +600,13 @@ def validate_layer(
     kind : str
         One of :data:`KINDS`.
     strict : bool
-        Treat invalid geometries as errors instead of repairing them.
+        Treat invalid geometries and likely unrecognised columns as errors.
     layer : str, optional
         The name used in messages (default: ``kind``).
+    columns : mapping, optional
+        Layer column → canonical column, over the aliases (see :func:`prepare_layer`).
+    park_id : str, optional
+        The park of a layer without a ``park_id`` column.
 
     Examples
     --------
@@ -497,12 +615,56 @@ def validate_layer(
     >>> import warnings
     >>> with warnings.catch_warnings(record=True):
     ...     checked = validate_layer(parcels, "parcels")
-    >>> len(checked) == len(parcels)
-    True
+    >>> len(checked) == len(parcels), checked.attrs["landkit_unrecognised"]
+    (True, [])
+    >>> parks = lk.read_layer(lk.sample_data_path(), "parks")
+    >>> validate_layer(parks.rename(columns={"approval_date": "批准日期1"}), "parks", strict=True)
+    Traceback (most recent call last):
+    ...
+    landkit.errors.SchemaError: parks (parks): 1 problem:
+      - column '批准日期1' is not recognised; it most likely means 'approval_date' (批准时间). Fix: rename it, or pass columns={'批准日期1': 'approval_date'}.
     """
     spec = _spec(kind)
     required = spec[spec["required"]]["column"].tolist()
-    out, problems = _normalise(gdf, kind, required=required, layer=layer)
+    out, problems = _normalise(
+        gdf, kind, required=required, layer=layer, columns=columns, park_id=park_id
+    )
+    unknown = unrecognised_columns(out, kind)
+    likely = unknown[unknown["likely_column"].notna()]
+    texts = [
+        f"column {row.column!r} is not recognised; it most likely means "
+        f"{_column_name(row.likely_column)}. Fix: rename it, or pass "
+        f"columns={{{row.column!r}: {row.likely_column!r}}}."
+        for row in likely.itertuples()
+    ]
+    if strict:
+        for text in texts:
+            problems.add(text)
+    _check_ids(out, kind, problems)
+    for column in spec[spec["dtype"].isin(sorted(_NON_NEGATIVE))]["column"]:
+        if column in out.columns and pd.api.types.is_numeric_dtype(out[column]):
+            negative = (out[column] < 0).fillna(False).to_numpy()
+            if negative.any():
+                ids = problems.row_ids(negative)
+                problems.add(
+                    f"column {_column_name(column)}: {len(ids)} negative values (ids "
+                    f"{describe_ids(ids)}). Fix: areas and amounts cannot be negative."
+                )
+    if kind in _SPATIAL_KINDS:
+        out = _validate_geometry(out, kind, strict=strict, problems=problems)
+    problems.raise_if_any()
+    out.attrs["landkit_unrecognised"] = unknown.to_dict("records")
+    if texts:
+        warnings.warn(
+            f"{problems.layer}: " + "; ".join(texts), UnrecognisedColumnsWarning, stacklevel=2
+        )
+    others = unknown.loc[unknown["likely_column"].isna(), "column"].tolist()
+    if others:
+        logger.info("%s: columns not used by landkit: %s", problems.layer, ", ".join(others))
+    return out
+
+
+def _check_ids(out: pd.DataFrame, kind: str, problems: _Problems) -> None:
     id_col = id_column(kind)
     if id_col in out.columns and kind != "park_history":
         ids = out[id_col]
@@ -528,19 +690,6 @@ def validate_layer(
                 f"columns 'park_id' and 'year': {len(pairs)} park-years appear more than once "
                 f"({describe_ids(pairs)}). Fix: keep one row per park and year."
             )
-    for column in spec[spec["dtype"].isin(sorted(_NON_NEGATIVE))]["column"]:
-        if column in out.columns and pd.api.types.is_numeric_dtype(out[column]):
-            negative = (out[column] < 0).fillna(False).to_numpy()
-            if negative.any():
-                ids = problems.row_ids(negative)
-                problems.add(
-                    f"column {_column_name(column)}: {len(ids)} negative values (ids "
-                    f"{describe_ids(ids)}). Fix: areas and amounts cannot be negative."
-                )
-    if kind in _SPATIAL_KINDS:
-        out = _validate_geometry(out, kind, strict=strict, problems=problems)
-    problems.raise_if_any()
-    return out
 
 
 def _validate_geometry(out, kind: str, *, strict: bool, problems: _Problems):

@@ -20,7 +20,7 @@ from shapely.geometry import LineString, MultiPolygon, Point, Polygon, box
 import landkit as lk
 from landkit.boundary import four_boundaries_sentence
 from landkit.cli import main
-from landkit.errors import CRSError, DataWarning, GeometryError, InputError
+from landkit.errors import CRSError, DataWarning, GeometryError, InputError, InputNotesWarning
 
 DATA = Path(__file__).parent / "data" / "land_parcels"
 REAL_UTF8 = DATA / "hangzhou_pengbu_BR14_jzd.utf8.txt"
@@ -170,7 +170,7 @@ def test_missing_zone_prefix_is_caught_and_placed_by_band(tmp_path):
     text = re.sub(r",40(\d{6}\.\d{3})$", r",\1", REAL_UTF8.read_text(encoding="utf-8"), flags=re.M)
     assert ",40520986.477" not in text
     path = _write(tmp_path, text)
-    with pytest.warns(DataWarning, match="no zone prefix"):
+    with pytest.warns(InputNotesWarning, match="无带号前缀"):
         parcel = lk.read_coordinate_txt(path)
     assert parcel.crs.to_epsg() == 4549  # CGCS2000 3-degree CM 120E, no prefix
     expected = lk.read_coordinate_txt(REAL_UTF8)
@@ -252,9 +252,21 @@ J12,3,2770540,34571640
 
 
 def test_tolerant_reading_of_variant_files(tmp_path):
-    with warnings.catch_warnings():
-        warnings.simplefilter("error")  # areas and point counts agree: no warning
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
         parcels = lk.read_coordinate_txt(_write(tmp_path, TOLERANT, encoding="utf-8"))
+    # areas and point counts agree; what was interpreted is reported, one note each
+    notes = parcels.attrs["coordinate_txt"]["notes"]
+    assert [str(w.message).split("：", 1)[1] for w in caught] == notes
+    assert {w.category for w in caught} == {InputNotesWarning}
+    assert notes[0] == "分带=3度带 按 几度分带=3 处理"
+    assert notes[1:] == [
+        f"地块 {pid} 第 {ring} 圈未闭合（末点不回到首点 {first}），已按首点闭合"
+        for pid, ring, first in [
+            ("DK-01", 1, "1"), ("DK-01", 2, "5"), ("DK-02", 1, "J1"), ("DK-02", 2, "J5"),
+            ("DK-02", 3, "J9"),
+        ]
+    ]
     assert parcels.crs.to_epsg() == 4522
     assert parcels["area_m2"].tolist() == pytest.approx([4000 + 400, 10000 - 3600 + 400])
     assert parcels["declared_area_ha"].tolist() == [0.44, 0.68]
@@ -296,7 +308,8 @@ J2,1,2770040,34500120
 J3,1,2770020,34500120
 J4,1,2770020,34500100
 """
-    parcel = lk.read_coordinate_txt(_write(tmp_path, restarted, name="r.txt"))
+    with pytest.warns(InputNotesWarning, match="第 1 圈未闭合"):  # the second ring
+        parcel = lk.read_coordinate_txt(_write(tmp_path, restarted, name="r.txt"))
     assert parcel.geometry.iloc[0].geom_type == "MultiPolygon"
     assert parcel["area_m2"].iloc[0] == pytest.approx(800)
 
@@ -315,7 +328,7 @@ def test_point_count_and_bad_lines_are_reported(tmp_path):
 
 def test_two_parcel_file_with_hole(tmp_path):
     path = _write(tmp_path, EXAMPLE, encoding="gbk", newline="\r\n")
-    with pytest.warns(DataWarning, match=r"DK-02: declared 0\.1500 ha, computed 0\.1900 ha"):
+    with pytest.warns(InputNotesWarning, match=r"DK-02：申报 0\.1500 公顷，计算 0\.1900 公顷"):
         parcels = lk.read_coordinate_txt(path)
     assert parcels.crs.to_epsg() == 4522
     assert parcels["parcel_id"].tolist() == ["DK-01", "DK-02"]
@@ -548,8 +561,28 @@ def test_boundary_points_rejects_bad_input():
         lk.boundary_points(gpd.GeoDataFrame(geometry=[box(0, 0, 1, 1)]))
 
 
-def test_boundary_points_workbook(tmp_path):
+def test_boundary_points_keep_the_surveyed_numbers_of_a_txt(tmp_path):
     parcel = lk.read_coordinate_txt(REAL_UTF8)
+    text = REAL_UTF8.read_text(encoding="utf-8")
+    listed = re.findall(r"^(J\d+),1,([\d.]+),([\d.]+)$", text, flags=re.M)
+    assert listed[0][0] == "J01" and listed[-1][0] == "J01"  # the file closes on J01
+    table = lk.boundary_points(parcel)
+    assert table["point_id"].tolist() == [pid for pid, _, _ in listed]
+    assert table[["x_m", "y_m"]].to_numpy().tolist() == [[float(x), float(y)] for _, x, y in listed]
+    assert table.attrs["landkit_provenance"]["point_order"] == "as surveyed"
+    # written back: J01… in the file's order; reprojecting keeps them
+    out = lk.write_coordinate_txt(parcel.to_crs(4490), tmp_path / "back.txt", encoding="utf-8")
+    written = re.findall(r"^(J\d+),1,", out.read_text(encoding="utf-8"), flags=re.M)
+    assert written == [pid for pid, _, _ in listed]
+    # a changed geometry is numbered anew, with a note
+    moved = parcel.assign(geometry=parcel.geometry.simplify(5))
+    with pytest.warns(InputNotesWarning, match="重新编号"):
+        assert lk.boundary_points(moved)["point_id"].iloc[0] == "J1"
+
+
+def test_boundary_points_workbook(tmp_path):
+    # a boundary without surveyed numbers: J1 north-west, clockwise
+    parcel = lk.read_coordinate_txt(REAL_UTF8).drop(columns="boundary_point_ids")
     out = lk.write_boundary_points(lk.boundary_points(parcel), tmp_path / "jzd.xlsx")
     book = openpyxl.load_workbook(out)
     sheet = book["界址点成果表"]

@@ -176,8 +176,8 @@ def test_idle_step_compares_with_a_previous_run(tmp_path, parcels):
 def test_metrics_step_cli_and_demo(demo, capsys, tmp_path, parcels, parks):
     buildings = layer("buildings", "buildings")
     step = pipeline.metrics(parcels, buildings, parks=parks, idle=demo.results["idle"])
-    assert list(step.tables) == ["parcel_metrics", "park_indicators"]
-    assert [len(t) for t in step.tables.values()] == [99, 5]
+    assert list(step.tables) == ["parcel_metrics", "missing_data", "park_indicators"]
+    assert [len(t) for t in step.tables.values()] == [99, 1, 5]  # P039 lacks its floor areas
     assert step.tables["parcel_metrics"].geometry.equals(parcels.geometry)
     assert step.digest == demo.summary[3]
     assert step.findings
@@ -189,7 +189,7 @@ def test_metrics_step_cli_and_demo(demo, capsys, tmp_path, parcels, parks):
     assert lines[1] == "  容积率：评价 89 宗，不达标 28 宗"
     assert lines[-1] == f"已写出：{out}"
     with pd.ExcelFile(out) as book:
-        assert book.sheet_names == ["地块指标", "园区指标", "provenance"]
+        assert book.sheet_names == ["地块指标", "资料不足", "园区指标", "provenance"]
 
 
 # ---------------------------------------------------------------- assessment

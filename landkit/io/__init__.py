@@ -21,13 +21,14 @@ from pathlib import Path
 import geopandas as gpd
 import pandas as pd
 
+from ..columns import id_column
 from ..errors import InputError
-from ..schema import prepare_layer
 from . import postgis
 from .coordinate_txt import read_coordinate_txt, write_coordinate_txt
 from .files import (
     atomic_path,
     check_target,
+    finish_layer,
     interruptible,
     list_layers,
     read_file_layer,
@@ -81,13 +82,16 @@ def read_layer(
     encoding: str | None = None,
     crs=None,
     sql: str | None = None,
+    columns: Mapping[str, str] | None = None,
+    park_id: str | None = None,
 ) -> gpd.GeoDataFrame:
-    """Read a layer from a GeoPackage, GeoParquet, Shapefile or GeoJSON file, or PostGIS.
+    """Read a layer from a GeoPackage, GeoParquet, Shapefile, GeoJSON or coordinate TXT file, or PostGIS.
 
     Parameters
     ----------
     source : str or Path
-        The file, or a ``postgresql://`` URL.
+        The file, or a ``postgresql://`` URL. A ``.txt`` file is read as the
+        ministry's coordinate exchange TXT (:func:`read_coordinate_txt`).
     layer : str, optional
         The layer of a GeoPackage (or the table of a database); without it,
         the layer named like ``kind`` or the only spatial layer.
@@ -103,6 +107,12 @@ def read_layer(
     sql : str, optional
         For a ``postgresql://`` source only: a query to read instead of the
         table ``layer`` (needs the ``landkit[postgis]`` extra).
+    columns : mapping, optional
+        Layer column → canonical column (``{"用地性质": "land_use"}``), over the
+        aliases; kept in ``attrs`` so every later step applies it
+        (:func:`landkit.schema.prepare_layer`).
+    park_id : str, optional
+        The park of a layer that has no ``park_id`` column (one park's parcels).
 
     Returns
     -------
@@ -117,12 +127,21 @@ def read_layer(
     >>> parks.crs.to_epsg(), "park_id" in parks.columns
     (4543, True)
     """
+    options = {"columns": columns, "park_id": park_id}
     if _is_database(source):
         gdf = postgis.read_postgis(str(source), layer, sql=sql, crs=crs)
-        return prepare_layer(gdf, kind, layer=gdf.attrs["landkit_source"]["layer"]) if kind else gdf
+        return finish_layer(gdf, kind, gdf.attrs["landkit_source"]["layer"], **options)
     if sql is not None:
         raise InputError("sql= applies to postgresql:// sources only")
-    return read_file_layer(source, layer, kind=kind, encoding=encoding, crs=crs)
+    if Path(source).suffix.lower() == ".txt":
+        if crs is not None or layer is not None:
+            raise InputError(f"{source}: a coordinate TXT names its own CRS and has one layer")
+        gdf = read_coordinate_txt(source, encoding=encoding)
+        id_col = id_column(kind) if kind else None
+        if id_col not in (None, "parcel_id"):  # 地块编号 is the id of whatever the file holds
+            gdf = gdf.rename(columns={"parcel_id": id_col})
+        return finish_layer(gdf, kind, str(source), **options)
+    return read_file_layer(source, layer, kind=kind, encoding=encoding, crs=crs, **options)
 
 
 def read_table(source, sheet: str | int | None = None, *, kind: str | None = None) -> pd.DataFrame:

@@ -9,7 +9,15 @@ section, a ``[属性描述]`` header and a ``[地块坐标]`` section. Conventio
 * The zone comes from 坐标系, 几度分带, 带号 and the zone prefix of the
   eastings (numbered by :func:`landkit.crs.gk_zone_epsg`); areas of TXT
   parcels are planar areas in that zone's CRS.
-* Points are written in boundary-point order (:mod:`landkit.rings`).
+* Points are written in boundary-point order (:mod:`landkit.rings`): a
+  boundary read from a TXT keeps its surveyed point numbers and order
+  (column ``boundary_point_ids``), a new one is numbered from the north-west,
+  clockwise.
+* What the reader had to interpret in a non-standard file (an empty 带号,
+  ``分带=3度带``, a ring that does not close, 地块编号 shared by several parcels,
+  declared and computed areas that differ …) is reported as notes: one
+  :class:`~landkit.errors.InputNotesWarning` each, in Chinese, and the list in
+  ``attrs["coordinate_txt"]["notes"]``.
 """
 
 from __future__ import annotations
@@ -31,6 +39,7 @@ import shapely
 from shapely.geometry import MultiPolygon, Polygon
 
 from .. import standards
+from ..columns import feature_id_column, feature_name_column
 from ..crs import (
     CGCS2000,
     DATUM_NAMES_ZH,
@@ -43,9 +52,15 @@ from ..crs import (
     m2_to_mu,
     require_crs,
 )
-from ..errors import CRSError, DataWarning, GeometryError, InputError, describe_ids
+from ..errors import (
+    CRSError,
+    GeometryError,
+    InputError,
+    InputNotesWarning,
+    describe_ids,
+)
 from ..geometry import is_absent
-from ..rings import numbered_rings
+from ..rings import POINT_IDS, format_point_ids, numbered_rings
 from .files import atomic_path
 
 __all__ = ["read_coordinate_txt", "write_coordinate_txt"]
@@ -176,7 +191,7 @@ def _parse_txt(text: str, where: str) -> tuple[dict[str, dict[str, str]], list[_
         shown = "; ".join(problems[:5])
         if len(problems) > 5:
             shown += f"; … ({len(problems)} problems)"
-        raise InputError(f"{where}: not a coordinate exchange file: {shown}")
+        raise InputError(f"{where}: cannot read it as a coordinate exchange file (TXT): {shown}")
     return sections, parcels
 
 
@@ -188,7 +203,7 @@ def _int_in(text: str | None) -> int | None:
 def _datum(text: str | None, notes: list[str]) -> str:
     value = (text or "").replace(" ", "")
     if not value:
-        notes.append("坐标系 is empty; CGCS2000 (2000国家大地坐标系) is assumed")
+        notes.append("坐标系 为空，按 2000国家大地坐标系 处理")
         return "CGCS2000"
     if "2000" in value or "CGCS" in value.upper():
         return "CGCS2000"
@@ -203,12 +218,16 @@ def _datum(text: str | None, notes: list[str]) -> str:
 def _file_zone(header: Mapping[str, str], north, east, where: str, notes: list[str]) -> GKZone:
     """The Gauss-Krüger zone of a file, its axis order and zone prefix checked against 带号."""
     datum = _datum(header.get("坐标系"), notes)
-    width = _int_in(header.get("几度分带") or header.get("分带"))
+    width_text = header.get("几度分带") or header.get("分带")
+    width = _int_in(width_text)
+    if width is not None and not ("几度分带" in header and width_text.strip().isdigit()):
+        key = "几度分带" if "几度分带" in header else "分带"
+        notes.append(f"{key}={width_text} 按 几度分带={width} 处理")
     zone = _int_in(header.get("带号"))
     if zone is not None and zone > 60 and zone % 3 == 0:  # a central meridian written as 带号
         meridian = zone
         zone = meridian // 3 if width != 6 else (meridian + 3) // 6
-        notes.append(f"带号={meridian} is a central meridian; read as zone {zone}")
+        notes.append(f"带号={meridian} 是中央经线（central meridian），按第 {zone} 带处理")
     if width not in (None, 3, 6):
         raise CRSError(f"{where}: 几度分带={header.get('几度分带')} is neither 3 nor 6")
     unit = header.get("计量单位", "")
@@ -250,6 +269,9 @@ def _file_zone(header: Mapping[str, str], north, east, where: str, notes: list[s
                 f"Fix: correct 带号 in [属性描述] or the eastings."
             )
             raise CRSError(msg)
+        if zone is None:
+            shown = "为空" if "带号" in header else "缺失"
+            notes.append(f"带号{shown}，按 Y 坐标的带号前缀取第 {prefix_zone} 带")
         zone = prefix_zone
     elif zone is None:
         msg = (
@@ -258,7 +280,7 @@ def _file_zone(header: Mapping[str, str], north, east, where: str, notes: list[s
         )
         raise CRSError(msg)
     else:
-        notes.append(f"Y carries no zone prefix; placed in 带号={zone} from [属性描述]")
+        notes.append(f"Y 坐标无带号前缀，按 [属性描述] 带号={zone} 定位")
     if width is None:
         width = 3 if zone in GK_ZONES[3] else 6
     if zone not in GK_ZONES[width]:
@@ -270,42 +292,74 @@ def _file_zone(header: Mapping[str, str], north, east, where: str, notes: list[s
     return GKZone(datum, width, zone, bool(prefixed.all()))
 
 
-def _rings(parcel: _Parcel) -> list[list[tuple[float, float]]]:
-    """Split a parcel's points into rings (easting, northing).
+@dataclass
+class _Ring:
+    number: str
+    ids: list[str]
+    points: list[tuple[float, float]]
+    closed: bool = False
+
+
+def _rings(parcel: _Parcel) -> list[_Ring]:
+    """Split a parcel's points into rings (easting, northing), each open, with its point ids.
 
     A new ring starts when 圈号 changes, after a ring has closed on its first
     point, or when the first point number comes again at another place.
     """
-    rings: list[list[tuple[float, float]]] = []
+    rings: list[_Ring] = []
     current_no, first_id, closed = None, None, True
     for _, point_id, ring_no, x, y in parcel.points:
         point = (y, x)
-        restart = point_id == first_id and point != rings[-1][0]
+        restart = point_id == first_id and point != rings[-1].points[0]
         if closed or ring_no != current_no or restart:
-            rings.append([point])
+            rings.append(_Ring(ring_no, [point_id], [point]))
             current_no, first_id, closed = ring_no, point_id, False
             continue
-        rings[-1].append(point)
-        closed = len(rings[-1]) > 2 and point == rings[-1][0]
+        ring = rings[-1]
+        if len(ring.points) > 2 and point == ring.points[0]:
+            ring.closed = closed = True
+        else:
+            ring.ids.append(point_id)
+            ring.points.append(point)
     return rings
 
 
-def _assemble(rings: list[list[tuple[float, float]]]):
-    """Polygon from rings: the first is an outer ring; a later one inside a part is its hole."""
-    parts: list[tuple[list, list]] = []
+def _assemble(rings: list[_Ring]):
+    """Polygon from rings, and the rings in its order.
+
+    The first ring is an outer ring; a later one inside a part is its hole.
+    """
+    parts: list[tuple[_Ring, list[_Ring]]] = []
     for ring in rings:
-        poly = Polygon(ring)
+        poly = Polygon(ring.points)
         host = None
         for shell, holes in parts:
-            if Polygon(shell).covers(poly) and not any(Polygon(h).covers(poly) for h in holes):
+            if Polygon(shell.points).covers(poly) and not any(
+                Polygon(h.points).covers(poly) for h in holes
+            ):
                 host = holes
                 break
         if host is None:
             parts.append((ring, []))
         else:
             host.append(ring)
-    polygons = [Polygon(shell, holes) for shell, holes in parts]
-    return polygons[0] if len(polygons) == 1 else MultiPolygon(polygons)
+    polygons = [Polygon(shell.points, [h.points for h in holes]) for shell, holes in parts]
+    ordered = [ring for shell, holes in parts for ring in (shell, *holes)]
+    return (polygons[0] if len(polygons) == 1 else MultiPolygon(polygons)), ordered
+
+
+def _duplicate_ids(ids: list[str | None], lines: list[int]) -> list[str]:
+    """Notes naming each 地块编号 that several parcels share, by position and line in the file."""
+    positions: dict[str, list[int]] = {}
+    for position, pid in enumerate(ids):
+        if pid is not None:
+            positions.setdefault(pid, []).append(position)
+    return [
+        f"地块编号 {pid} 出现 {len(where)} 次：文件中第 {'、'.join(str(p + 1) for p in where)} "
+        f"个地块（第 {'、'.join(str(lines[p]) for p in where)} 行），各作一个地块读入"
+        for pid, where in positions.items()
+        if len(where) > 1
+    ]
 
 
 def read_coordinate_txt(
@@ -342,8 +396,10 @@ def read_coordinate_txt(
         variant adds before ``@``, comma-joined), ``declared_area_ha``
         (地块面积), ``area_m2``, ``area_ha``, ``area_mu`` (planar in the file's
         zone), ``area_mismatch`` (declared and computed areas differ beyond the
-        ``boundary`` rule table's tolerance), geometry (圈号 1 the outer ring;
-        a later ring inside an outer ring is a hole, otherwise another part).
+        ``boundary`` rule table's tolerance), ``boundary_point_ids`` (the
+        surveyed point numbers, ring by ring, see :mod:`landkit.rings`),
+        geometry (in the file's vertex order; 圈号 1 the outer ring; a later
+        ring inside an outer ring is a hole, otherwise another part).
         The CRS is the file's Gauss-Krüger zone: EPSG from 坐标系, 几度分带 and
         带号, with or without the zone prefix as the eastings are written.
         ``attrs["coordinate_txt"]`` keeps the ``[属性描述]`` and ``[项目信息]``
@@ -359,9 +415,12 @@ def read_coordinate_txt(
 
     Warns
     -----
-    UserWarning
-        Declared and computed areas differ; 界址点数 matches no count of the
-        listed points; eastings without zone prefix; invalid rings.
+    InputNotesWarning
+        One per note: declared and computed areas differ; 界址点数 matches no
+        count of the listed points; eastings without zone prefix; an empty or
+        missing 带号, 分带 written as text; a ring that does not close; a
+        地块编号 shared by several parcels (named by their position and line in
+        the file); invalid rings.
 
     Examples
     --------
@@ -393,7 +452,7 @@ def read_coordinate_txt(
     if len(xs) == 0:
         raise InputError(f"{where}: the parcels hold no points")
     zone = _file_zone(header, xs, ys, where, notes)
-    rows, geoms, problems = [], [], []
+    rows, geoms, problems, lines = [], [], [], []
     for parcel in parcels:
         fields = parcel.fields + [""] * (8 - len(parcel.fields))
         label_ = fields[2] or fields[3] or f"line {parcel.line_no}"
@@ -401,16 +460,23 @@ def read_coordinate_txt(
             problems.append(f"{label_}: 记录图形属性={fields[4]} (only 面 parcels are read)")
             continue
         rings = _rings(parcel)
-        short = [r for r in rings if len(set(r)) < 3]
+        short = [r for r in rings if len(set(r.points)) < 3]
         if not rings or short:
             problems.append(f"{label_}: a ring with fewer than 3 distinct points")
             continue
-        geoms.append(_assemble(rings))
+        geom, ordered = _assemble(rings)
+        geoms.append(geom)
+        notes.extend(
+            f"地块 {label_} 第 {r.number} 圈未闭合（末点不回到首点 {r.ids[0]}），已按首点闭合"
+            for r in rings
+            if not r.closed
+        )
         count = _int_in(fields[0])
         n_lines = len(parcel.points)
-        distinct = sum(len(r) - (r[0] == r[-1] and len(r) > 1) for r in rings)
+        distinct = sum(len(r.points) for r in rings)
         if count is not None and count not in (n_lines, n_lines - 1, distinct):
-            notes.append(f"{label_}: 界址点数={count} but {n_lines} points are listed")
+            notes.append(f"地块 {label_}：界址点数={count}，但列出 {n_lines} 个点")
+        lines.append(parcel.line_no)
         area_text = _NUMBER.search(fields[1])
         rows.append(
             {
@@ -421,17 +487,19 @@ def read_coordinate_txt(
                 "land_use": fields[7] or None,
                 "extra_fields": ",".join(fields[8:]) or None,
                 "declared_area_ha": float(area_text.group()) if area_text else np.nan,
+                POINT_IDS: format_point_ids([(r.number, r.ids) for r in ordered]),
             }
         )
     if problems:
         raise GeometryError(f"{where}: " + "; ".join(problems))
+    notes.extend(_duplicate_ids([row["parcel_id"] for row in rows], lines))
     crs = pyproj.CRS.from_epsg(zone.epsg)
     out = gpd.GeoDataFrame(rows, geometry=geoms, crs=crs)
     invalid = ~shapely.is_valid(out.geometry.values)
     if invalid.any():
         notes.append(
-            f"invalid rings in parcel(s) {describe_ids(out.loc[invalid, 'parcel_id'])}; "
-            f"repair with landkit.geometry.repair"
+            f"地块 {describe_ids(out.loc[invalid, 'parcel_id'])} 的界址线自相交或重叠，"
+            f"图形无效；可用 landkit.geometry.repair 修复"
         )
     area = shapely.area(out.geometry.values)
     out["area_m2"] = area
@@ -445,19 +513,20 @@ def read_coordinate_txt(
     out["area_mismatch"] = mismatch
     if mismatch.any():
         listed = out.loc[mismatch, ["parcel_id", "declared_area_ha", "area_ha"]].head(5)
-        shown = ", ".join(
-            f"{pid}: declared {d:.4f} ha, computed {c:.4f} ha"
+        shown = "；".join(
+            f"{pid}：申报 {d:.4f} 公顷，计算 {c:.4f} 公顷"
             for pid, d, c in listed.itertuples(index=False)
         )
-        notes.append(f"declared 地块面积 differs from the area of the coordinates ({shown})")
+        notes.append(f"地块面积与坐标计算的面积不符（{shown}）")
     for note in notes:
-        warnings.warn(f"{where}: {note}", DataWarning, stacklevel=2)
+        warnings.warn(f"{where}：{note}", InputNotesWarning, stacklevel=2)
     areas = ["declared_area_ha", "area_m2", "area_ha", "area_mu", "area_mismatch"]
-    out = out[[*_TXT_COLUMNS, *areas, "geometry"]]
+    out = out[[*_TXT_COLUMNS, *areas, POINT_IDS, "geometry"]]
     out.attrs["coordinate_txt"] = {
         "header": dict(header),
         "project": dict(sections.get("项目信息", {})),
         "encoding": used,
+        "notes": notes,
     }
     out.attrs["landkit_source"] = {
         "path": where,
@@ -498,7 +567,7 @@ def write_coordinate_txt(
     newline: str = "\r\n",
     crs=None,
     id_col: str | None = None,
-    name_col: str = "name",
+    name_col: str | None = None,
     header: Mapping[str, str] | None = None,
     project: Mapping[str, str] | None = None,
 ) -> Path:
@@ -520,10 +589,11 @@ def write_coordinate_txt(
     crs : optional
         Write in this Gauss-Krüger zone instead (e.g. ``"EPSG:4522"``).
     id_col : str, optional
-        The column written as 地块编号; default ``parcel_id``, else ``park_id``,
-        else 1, 2, ….
-    name_col : str
-        The column written as 地块名称.
+        The column written as 地块编号; default ``parcel_id``, else ``park_id``
+        (canonical or recognised: 宗地编号, 园区代码 …), else 1, 2, ….
+    name_col : str, optional
+        The column written as 地块名称; default ``name`` (canonical or
+        recognised: 开发区名称, 宗地名称 …).
     header : mapping, optional
         ``[属性描述]`` entries (数据产生单位, 数据产生日期 …) over those kept in
         ``gdf.attrs`` by :func:`read_coordinate_txt` and the defaults
@@ -538,7 +608,8 @@ def write_coordinate_txt(
     (the columns ``sheet_no``, ``intended_use``, ``land_use`` and
     ``extra_fields`` when present). 地块面积 is the planar area of the written
     coordinates in 公顷 to 4 decimals; 界址点数 counts the point lines. Points
-    follow :func:`landkit.rings.numbered_rings` (J1 north-west, outer rings clockwise,
+    keep the numbers and order of a boundary read from a TXT, else follow
+    :func:`landkit.rings.numbered_rings` (J1 north-west, outer rings clockwise,
     each ring closed, 圈号 1, 2 … for the outer ring, holes and further
     parts); X (northing) first, coordinates to 3 decimals.
 
@@ -570,10 +641,11 @@ def write_coordinate_txt(
         raise GeometryError(msg)
     zone = _target_zone(gdf, crs)
     projected = gdf.geometry.to_crs(zone.epsg).values
-    if id_col is None:
-        id_col = next((c for c in ("parcel_id", "park_id") if c in gdf.columns), None)
-    if id_col is not None and id_col not in gdf.columns:
-        raise InputError(f"write_coordinate_txt: no column {id_col!r} (id_col)")
+    id_col = id_col or feature_id_column(gdf)
+    name_col = name_col or feature_name_column(gdf)
+    for option, column in (("id_col", id_col), ("name_col", name_col)):
+        if column is not None and column not in gdf.columns:
+            raise InputError(f"write_coordinate_txt: no column {column!r} ({option})")
     kept = gdf.attrs.get("coordinate_txt", {})
     entries = {
         "格式版本号": "1.01版本",
@@ -601,7 +673,7 @@ def write_coordinate_txt(
     unsafe = []
     for position, geom in enumerate(projected):
         row = gdf.iloc[position]
-        rings, area = numbered_rings(geom)
+        rings, area = numbered_rings(geom, row.get(POINT_IDS))
         points = [
             f"{pid},{ring_no},{north:.3f},{east:.3f}"
             for ring_no, ids, coords in rings
@@ -609,7 +681,7 @@ def write_coordinate_txt(
         ]
         values = [
             _field(row[id_col]) if id_col else str(position + 1),
-            _field(row[name_col]) if name_col in gdf.columns else "",
+            _field(row[name_col]) if name_col else "",
             _field(row.get("sheet_no")),
             _field(row.get("intended_use")),
             _field(row.get("land_use")),

@@ -40,12 +40,13 @@ from ..crs import declare_crs
 from ..errors import InputError, LandkitError, OutputWarning
 from ..provenance import KEY as PROVENANCE_KEY
 from ..provenance import provenance_frame
-from ..schema import prepare_layer
+from ..schema import apply_columns, prepare_layer
 
 __all__ = [
     "LAYER_SUFFIXES",
     "atomic_path",
     "check_target",
+    "finish_layer",
     "interruptible",
     "list_layers",
     "read_file_layer",
@@ -64,8 +65,19 @@ LAYER_SUFFIXES = {".gpkg", ".parquet", ".geoparquet", ".shp", ".geojson", ".json
 # ------------------------------------------------------------------ sample data
 
 
+def _sample_folder() -> Path:
+    """The installed ``landkit.sample_data`` package, else ``sample_data/`` of the source tree."""
+    try:
+        return Path(str(resources.files("landkit.sample_data")))
+    except ModuleNotFoundError:  # run from a source tree: the package maps sample_data/ on install
+        return Path(__file__).resolve().parents[2] / "sample_data"
+
+
 def sample_data_path(name: str = "kunming") -> Path:
     """Path of a bundled sample GeoPackage; its rasters sit beside it.
+
+    Works in an installed package and in a source tree that is not installed
+    (the repository's root on ``sys.path``).
 
     Examples
     --------
@@ -73,10 +85,10 @@ def sample_data_path(name: str = "kunming") -> Path:
     >>> path.name, (path.parent / "builtup_2025.tif").exists()
     ('kunming.gpkg', True)
     """
-    folder = resources.files("landkit.sample_data")
-    path = Path(str(folder / f"{name}.gpkg"))
+    folder = _sample_folder()
+    path = folder / f"{name}.gpkg"
     if not path.is_file():
-        names = sorted(p.name[:-5] for p in Path(str(folder)).glob("*.gpkg"))
+        names = sorted(p.name[:-5] for p in folder.glob("*.gpkg"))
         msg = f"no sample named {name!r}; samples: {', '.join(names) or 'none installed'}"
         raise InputError(msg)
     return path
@@ -238,6 +250,8 @@ def read_file_layer(
     kind: str | None = None,
     encoding: str | None = None,
     crs=None,
+    columns: Mapping[str, str] | None = None,
+    park_id: str | None = None,
 ) -> gpd.GeoDataFrame:
     """Read a layer from a GeoPackage, GeoParquet, Shapefile or GeoJSON file.
 
@@ -269,8 +283,7 @@ def read_file_layer(
     where = f"{path}{f' (layer {name})' if name else ''}"
     gdf = declare_crs(gdf, crs, layer=where)
     conversion = gdf.attrs.get("coordinate_conversion")
-    if kind is not None:
-        gdf = prepare_layer(gdf, kind, layer=where)
+    gdf = finish_layer(gdf, kind, where, columns=columns, park_id=park_id)
     gdf.attrs["landkit_source"] = {
         "path": str(path),
         "layer": name,
@@ -279,6 +292,13 @@ def read_file_layer(
         "conversion": conversion,
     }
     return gdf
+
+
+def finish_layer(gdf, kind: str | None, where: str, *, columns=None, park_id=None):
+    """A layer as read, with ``columns=`` and ``park_id=`` applied and, given a kind, prepared."""
+    if columns or park_id is not None:
+        gdf = apply_columns(gdf, columns, park_id=park_id, layer=where)
+    return prepare_layer(gdf, kind, layer=where) if kind is not None else gdf
 
 
 def _read_csv(path: Path) -> tuple[pd.DataFrame, str]:

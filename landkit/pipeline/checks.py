@@ -6,11 +6,21 @@ from collections.abc import Mapping
 
 import pandas as pd
 
+from ..columns import feature_id_column
 from ..geometry import is_absent
-from ..io import read_layer
+from ..io import read_layer, read_lines
+from ..io.lines import recognised_lines
 from ..labels import value_label
+from ..missing import missing_data_table
 from ..schema import validate_layer
-from .result import StepResult, is_repair, recording, status_counts, warning_lines
+from .result import (
+    StepResult,
+    is_repair,
+    missing_lines,
+    recording,
+    status_counts,
+    warning_lines,
+)
 
 # ------------------------------------------------------------------ validate
 
@@ -46,12 +56,27 @@ def validate(
     ['校验通过：parks（parks），5 条记录']
     """
     with recording() as caught:
-        validate_layer(frame, kind, strict=strict, layer=layer)
+        checked = validate_layer(frame, kind, strict=strict, layer=layer)
     repaired = sum(is_repair(w) for w in caught)
     row = {"图层": layer, "类型": kind, "要素数": len(frame), "修复几何数": repaired}
     summary = [f"校验通过：{source or layer}（{kind}），{len(frame)} 条记录"]
     summary += warning_lines(caught, repaired_only=True, indent="")
+    summary += _column_lines(checked.attrs.get("landkit_unrecognised", []))
     return StepResult(tables={"校验": pd.DataFrame([row])}, summary=summary)
+
+
+def _column_lines(unrecognised: list[dict]) -> list[str]:
+    """Lines naming the columns validation did not recognise, with what they most likely mean."""
+    lines = [
+        f"未识别的列：{item['column']}，可能是 {item['likely_label']}；如是，用 "
+        f"--column {item['column']}={item['likely_column']} 指定"
+        for item in unrecognised
+        if item["likely_column"]
+    ]
+    unused = [item["column"] for item in unrecognised if not item["likely_column"]]
+    if unused:
+        lines.append(f"未使用的列：{'、'.join(unused)}")
+    return lines
 
 
 def validate_all(layers: Mapping[str, tuple[pd.DataFrame, str]]) -> StepResult:
@@ -130,15 +155,16 @@ def three_lines(
     )
     from ..crs import m2_to_mu
 
-    id_col = id_col or next((c for c in ("parcel_id", "park_id") if c in features), None)
+    id_col = id_col or feature_id_column(features)
+    layers = read_lines(lines)
     with recording() as caught:
         result = check_three_lines(
-            features, lines, id_col=id_col, tolerance_m2=tolerance_m2, progress=progress
+            features, layers, id_col=id_col, tolerance_m2=tolerance_m2, progress=progress
         )
-        pieces = three_line_overlaps(features, lines, id_col=id_col)
+        pieces = three_line_overlaps(features, layers, id_col=id_col)
         checked_parks = None
         if parks is not None:
-            checked_parks = check_three_lines(parks, lines, id_col="park_id")
+            checked_parks = check_three_lines(parks, layers, id_col="park_id")
     park_col = park_col if park_col in result.columns else None
     tables = {
         "three_lines": result,
@@ -162,6 +188,12 @@ def three_lines(
         summary.append(
             f"  {value_label('line', key)}：{count} 个要素违规，合计 {total:,.1f} m²（{m2_to_mu(total):,.2f} 亩）"
         )
+    summary += [
+        f"  图层 {row.line_zh}：{row.source}（"
+        + ("指定" if row.matched == "given" else f"按名称 {row.matched} 识别")
+        + f"，{row.features} 个要素）"
+        for row in recognised_lines(layers).itertuples()
+    ]
     summary += warning_lines(caught)
     digest = f"三线核查：{len(result)} 宗地块中 {violating} 宗违规"
     if checked_parks is not None:
@@ -206,7 +238,8 @@ def idle(
     Returns
     -------
     StepResult
-        Table ``idle``; findings: a flagged parcel.
+        Table ``idle`` (and ``missing_data``, :func:`landkit.missing.missing_data_table`,
+        when a finding lacks data); findings: a flagged parcel.
 
     Examples
     --------
@@ -230,9 +263,11 @@ def idle(
         skip_absent=False,
     )
     fee = float(result["idle_fee_wan_yuan"].sum())
+    missing = missing_data_table(idle=result)
     summary = [
         f"闲置土地核查（截至 {as_of:%Y-%m-%d}）：共 {len(result)} 宗；{every}",
         f"  应征土地闲置费合计 {fee:,.2f} 万元",
+        *missing_lines(missing),
     ]
     digest = f"闲置土地（截至 {as_of:%Y-%m-%d}）：{flagged}；应征土地闲置费 {fee:,.2f} 万元"
     if "builtup_fraction" in result.columns:
@@ -247,7 +282,7 @@ def idle(
 
         figures["idle.html"] = make_map(parcels=result)
     return StepResult(
-        tables={"idle": result},
+        tables={"idle": result, **({"missing_data": missing} if len(missing) else {})},
         summary=summary,
         digest=digest,
         figures=figures,

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from pathlib import Path
 
+from ..columns import feature_id_column
 from ..errors import InputError, SchemaError
 from .result import StepResult, file_stem, status_counts
 
@@ -16,6 +17,7 @@ def boundary_documents(
     feature_id: str,
     *,
     id_col: str | None = None,
+    feature_name_col: str | None = None,
     neighbours: Sequence = (),
     name_col: str = "name",
     publication: bool = False,
@@ -31,7 +33,11 @@ def boundary_documents(
     feature_id : str
         The id of the feature (exactly one row).
     id_col : str, optional
-        Default: ``parcel_id``, else ``park_id``.
+        Default: ``parcel_id``, else ``park_id`` (canonical or recognised:
+        宗地编号, 园区代码 …).
+    feature_name_col : str, optional
+        The feature's name column (default: ``name`` or a recognised one such
+        as 开发区名称).
     neighbours : sequence of GeoDataFrame
         Named roads, rivers or parcels for 四至.
     name_col : str
@@ -59,14 +65,14 @@ def boundary_documents(
     """
     from ..boundary import boundary_points, four_boundaries, park_publication_sheet
 
-    id_col = id_col or next((c for c in ("parcel_id", "park_id") if c in features), None)
+    id_col = id_col or feature_id_column(features)
     if id_col is None or id_col not in features.columns:
         raise InputError(f"{layer}: no id column. Fix: name it with --id-col.")
     chosen = features[features[id_col].astype(str) == feature_id]
     if len(chosen) != 1:
         msg = f"{layer}: {len(chosen)} features have {id_col} = {feature_id!r}"
         raise InputError(f"{msg}. Fix: pass an id that names exactly one feature.")
-    points = boundary_points(chosen)
+    points = boundary_points(chosen, id_col=id_col, name_col=feature_name_col)
     tables = {"feature": chosen, "boundary_points": points}
     attrs, rings = points.attrs, points["ring"].nunique()
     name = f"（{attrs['name']}）" if attrs.get("name") else ""

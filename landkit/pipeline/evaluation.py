@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import pandas as pd
 
+from ..missing import missing_data_table
 from ..schema import label
-from .result import StepResult, count_true, recording, warning_lines
+from .result import StepResult, count_true, missing_lines, recording, warning_lines
 
 # ------------------------------------------------------------------- metrics
 
@@ -39,8 +40,10 @@ def metrics(
     Returns
     -------
     StepResult
-        Tables ``parcel_metrics`` (with the parcels' geometry) and
-        ``park_indicators``; findings: a parcel misses a threshold.
+        Tables ``parcel_metrics`` (with the parcels' geometry),
+        ``park_indicators`` and, when an indicator lacks data, ``missing_data``
+        (:func:`landkit.missing.missing_data_table`); findings: a parcel misses
+        a threshold.
 
     Examples
     --------
@@ -72,6 +75,10 @@ def metrics(
             summary.append(f"  {label(column)}：评价 {evaluated} 宗，不达标 {failing[key]} 宗")
         else:
             summary.append(f"  {label(column)}：无控制值，未评价")
+    missing = missing_data_table(metrics=result, parcels=parcels)
+    if len(missing):
+        tables["missing_data"] = missing
+    summary += missing_lines(missing)
     summary += warning_lines(caught, repaired_only=True)
     digest = (
         f"地块指标：{len(result)} 宗中 {int(judged['plot_ratio'].notna().sum())} 宗按国家控制指标"

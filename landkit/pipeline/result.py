@@ -71,6 +71,27 @@ def warning_lines(caught, *, repaired_only: bool = False, indent: str = "  ") ->
     return lines
 
 
+def missing_lines(table: pd.DataFrame, *, first: int = 10, indent: str = "  ") -> list[str]:
+    """Summary lines naming the parcels left undecided for want of data (a missing-data table).
+
+    Examples
+    --------
+    >>> table = pd.DataFrame({"parcel_id": ["P1"], "name": ["某公司"], "subject": ["闲置土地初步判定"],
+    ...                       "missing_fields_zh": ["约定动工日期"]})
+    >>> missing_lines(table)
+    ['  资料不足 1 项：', '    P1（某公司）闲置土地初步判定，缺少：约定动工日期']
+    """
+    if table.empty:
+        return []
+    lines = [f"{indent}资料不足 {len(table)} 项："]
+    for row in table.head(first).itertuples(index=False):
+        name = f"（{row.name}）" if isinstance(row.name, str) and row.name else ""
+        lines.append(f"{indent}  {row.parcel_id}{name}{row.subject}，缺少：{row.missing_fields_zh}")
+    if len(table) > first:
+        lines.append(f"{indent}  …… 另有 {len(table) - first} 项，见结果表的 缺少的字段（missing_fields_zh）列")
+    return lines
+
+
 def count_true(frame: pd.DataFrame, column: str) -> int:
     """How many rows are true in a yes/no column (missing counts as no)."""
     return int(frame[column].fillna(False).astype(bool).sum())
