@@ -435,9 +435,10 @@ def _mixed_txt(folder, *, header_gbk: bool):
 @pytest.mark.parametrize("header_gbk", [False, True])
 def test_a_coordinate_txt_in_two_encodings_names_the_line(tmp_path, header_gbk):
     path, line = _mixed_txt(tmp_path, header_gbk=header_gbk)
-    with pytest.raises(InputError, match="mixes encodings") as info:
-        lk.read_coordinate_txt(path)
-    assert f"line {line}" in str(info.value)
+    for reader in (lk.read_coordinate_txt, lk.read_layer):
+        with pytest.raises(InputError, match="mixes encodings") as info:
+            reader(path)
+        assert f"line {line}" in str(info.value)
 
 
 def test_a_coordinate_txt_with_a_bom_and_gbk_text_names_the_line(tmp_path):
