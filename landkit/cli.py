@@ -409,9 +409,10 @@ def _add_metrics_parser(sub) -> None:
                  ids=True, out="result GeoPackage (.gpkg) or workbook (.xlsx)")  # fmt: skip
     p.add_argument("parcels", help="parcel layer (GeoPackage, Shapefile, GeoParquet …)")
     p.add_argument("--buildings", help="building layer (floors, height_m) for the floor area")
-    p.add_argument("--standard", default="national-2008",
-                   choices=("national-2008", "national-2004", "national-2023"),
-                   help="national control-indicator edition (default national-2008)")  # fmt: skip
+    p.add_argument("--standard", default="auto",
+                   choices=("auto", "national-2008", "national-2004", "national-2023"),
+                   help="national control-indicator edition (default auto: the one in force "
+                        "on each parcel's grant date)")  # fmt: skip
     p.add_argument("--local-standard", help="CSV/XLSX of a jurisdiction's thresholds "
                    "(indicator,min,max[,industry_code])")  # fmt: skip
     p.add_argument("--parks", help="park layer: adds the parks' intensive-use indicators")

@@ -16,8 +16,11 @@ codes of several dimensions in ``land_status`` (``"A2;D21"``). Where a parcel ha
 B and B21 cannot be derived, so 土地开发率 and 土地供应率 are NaN with a reason for a park
 with derived statuses. Every indicator is a sum of parcel areas (or of floor area,
 footprint, investment, tax on them) divided by another; a zero or unknown denominator gives
-NaN and a reason, never inf. Floor area here is the gross floor area (the 8 m rule belongs
-to the project control indicators, :func:`landkit.parcel_metrics`). The industry shares of
+NaN and a reason, never inf. Floor area here is the gross floor area of buildings, as the
+evaluation counts it (the 8 m rule belongs to the project control indicators,
+:func:`landkit.parcel_metrics`); structures (``building_type`` 构筑物) have none. 建筑密度
+counts the buildings' footprint; 工业用地建筑系数 counts buildings, structures and open yards
+(``yard_area_m2``) on A2, as the project building coefficient does. The industry shares of
 clause 五 (:func:`industry_concentration`) live in :mod:`landkit.industry`.
 """
 
@@ -39,7 +42,7 @@ from .industry import industry_concentration
 from .landuse import map_land_use
 from .metrics import add_note, parcel_quantities, ratio
 from .provenance import provenance
-from .schema import prepare_layer
+from .schema import check_values, prepare_layer
 
 __all__ = ["MIX_GROUPS", "industry_concentration", "mu_benefit", "park_indicators"]
 
@@ -180,6 +183,7 @@ def park_indicators(
     *,
     buildings: gpd.GeoDataFrame | None = None,
     idle: pd.DataFrame | None = None,
+    storeys: pd.DataFrame | None = None,
     land_use_scheme: str = "2023",
     area_method: str = "planar",
     rules: Mapping[str, object] | pd.DataFrame | None = None,
@@ -197,6 +201,9 @@ def park_indicators(
     idle : DataFrame, optional
         A :func:`landkit.detect_idle` result for the idle-land rate (matched by
         ``parcel_id``).
+    storeys : DataFrame, optional
+        One row per storey (see :mod:`landkit.floor_area`); its floor areas replace
+        footprint × floors for the buildings it lists.
     land_use_scheme : {"2023", "sandiao", "gb50137"}
         Scheme of numeric ``land_use`` codes (see :func:`landkit.landuse.map_land_use`).
     area_method : {"planar", "ellipsoid"}
@@ -249,6 +256,7 @@ def park_indicators(
     if buildings is not None:
         blds = prepare_layer(buildings, "buildings", layer="buildings")
         require_crs(blds, layer="buildings")
+    check_values(parks=park_frame, parcels=data, buildings=blds)
     park_ids = pd.Index(park_frame["park_id"], name="park_id")
     if park_ids.has_duplicates or park_ids.hasnans:
         msg = "parks: 'park_id' must be unique and filled in. Fix: give every park its own id."
@@ -263,14 +271,14 @@ def park_indicators(
             stacklevel=2,
         )
 
-    q = parcel_quantities(data, blds, area_method=area_method)
+    q = parcel_quantities(data, blds, storeys=storeys, area_method=area_method)
     land = map_land_use(
         data["land_use"] if "land_use" in data.columns else pd.Series(None, index=data.index),
         scheme=land_use_scheme,
         schemes=data.get("land_use_scheme"),
     )
     idle_flags = _idle_flags(data, idle, rules)
-    started = _started(data, q.floor_area_m2, q.footprint_area_m2)
+    started = _started(data, q.floor_area_m2, q.footprint_area_m2 + q.structure_area_m2)
     derived = _derive_status(data, land, started, idle_flags)
     given = (
         _given_codes(data["land_status"]) if "land_status" in data.columns else [None] * len(data)
@@ -307,7 +315,7 @@ def park_indicators(
             "floor_A": _masked(q.floor_area_m2, is_a),
             "footprint_A": _masked(q.footprint_area_m2, is_a),
             "floor_A2": _masked(q.floor_area_m2, is_a2),
-            "footprint_A2": _masked(q.footprint_area_m2, is_a2),
+            "coefficient_A2": _masked(q.coefficient_area_m2, is_a2),
             "invest_A2": _masked(money["invested"] + money["price"], is_a2),
             "tax_A2": _masked(money["tax"], is_a2),
             # taxes of residential, public and green land count as 0 when missing
@@ -377,7 +385,7 @@ _INPUTS = {
     "floor_A": "floor area",
     "floor_A2": "floor area",
     "footprint_A": "footprint",
-    "footprint_A2": "footprint",
+    "coefficient_A2": "footprint",
     "invest_A2": "invested_wan_yuan or land_price_wan_yuan",
     "tax_A2": "tax_wan_yuan",
     "tax_A": "tax_wan_yuan",
@@ -433,7 +441,7 @@ def _rates(out, sums, gaps, source, *, has_grant: bool, has_idle: bool, rules) -
     put("composite_plot_ratio", "floor_A", sums["A"], "A (built-up land)")
     put("building_density", "footprint_A", sums["A"], "A (built-up land)")
     put("industrial_plot_ratio", "floor_A2", sums["A2"], "A2 (industrial land)")
-    put("industrial_building_coefficient", "footprint_A2", sums["A2"], "A2 (industrial land)")
+    put("industrial_building_coefficient", "coefficient_A2", sums["A2"], "A2 (industrial land)")
     put(
         "industrial_investment_intensity_wan_yuan_per_ha",
         "invest_A2",

@@ -80,7 +80,7 @@ def missing_data_table(
     ...     metrics = lk.parcel_metrics(sparse)
     >>> table = missing_data_table(idle=idle, metrics=metrics)
     >>> table.iloc[0][["subject", "missing_fields_zh"]].tolist()
-    ['闲置土地初步判定', '动工状态、实际动工日期、建成区栅格']
+    ['闲置土地初步判定', '动工状态、实际动工日期、建成区影像']
     >>> "绿地面积" in set(table["missing_fields_zh"])
     True
     """

@@ -54,6 +54,7 @@ __all__ = [
     "KINDS",
     "PARK_ID_KEY",
     "apply_columns",
+    "check_values",
     "id_column",
     "id_keys",
     "join_on_ids",
@@ -73,8 +74,8 @@ COLUMNS_KEY = "landkit_columns"
 PARK_ID_KEY = "landkit_park_id"
 """``attrs`` key of the park id given to a layer without a ``park_id`` column."""
 
-_NUMERIC = {"number", "area", "amount", "count", "int"}
-_NON_NEGATIVE = {"area", "amount", "count"}
+_NUMERIC = {"number", "area", "amount", "count", "int", "fraction"}
+_NON_NEGATIVE = {"area", "amount", "count", "fraction"}
 _START_STATUS = {
     "started": ("started", "已动工", "已开工", "动工", "开工", "是", "true", "yes", "1"),
     "not_started": ("not_started", "未动工", "未开工", "否", "false", "no", "0"),
@@ -641,15 +642,7 @@ def validate_layer(
         for text in texts:
             problems.add(text)
     _check_ids(out, kind, problems)
-    for column in spec[spec["dtype"].isin(sorted(_NON_NEGATIVE))]["column"]:
-        if column in out.columns and pd.api.types.is_numeric_dtype(out[column]):
-            negative = (out[column] < 0).fillna(False).to_numpy()
-            if negative.any():
-                ids = problems.row_ids(negative)
-                problems.add(
-                    f"column {_column_name(column)}: {len(ids)} negative values (ids "
-                    f"{describe_ids(ids)}). Fix: areas and amounts cannot be negative."
-                )
+    _check_ranges(out, kind, problems)
     if kind in _SPATIAL_KINDS:
         out = _validate_geometry(out, kind, strict=strict, problems=problems)
     problems.raise_if_any()
@@ -690,6 +683,74 @@ def _check_ids(out: pd.DataFrame, kind: str, problems: _Problems) -> None:
                 f"columns 'park_id' and 'year': {len(pairs)} park-years appear more than once "
                 f"({describe_ids(pairs)}). Fix: keep one row per park and year."
             )
+
+
+def check_values(**layers: pd.DataFrame | None) -> None:
+    """Refuse values no analysis may use, in normalised layers.
+
+    The value checks of :func:`validate_layer`: negative areas, amounts
+    (land price, investment, output, tax) and counts, and fractions (such as
+    ``contract_building_coefficient``) outside 0–1. Analyses call this on
+    the layers they have prepared, so a bad number never becomes a finding.
+
+    Parameters
+    ----------
+    **layers : DataFrame or None
+        Normalised layers (:func:`prepare_layer`) by kind, e.g.
+        ``parcels=frame, buildings=None``; None is skipped.
+
+    Raises
+    ------
+    SchemaError
+        One error listing every problem of every layer: layer, column, ids
+        and the fix.
+
+    Examples
+    --------
+    >>> import landkit as lk
+    >>> parcels = prepare_layer(lk.read_layer(lk.sample_data_path(), "parcels"), "parcels")
+    >>> check_values(parcels=parcels, buildings=None)  # the sample is clean
+    >>> parcels.loc[parcels.index[0], "land_price_wan_yuan"] = -5.0
+    >>> try:
+    ...     check_values(parcels=parcels)
+    ... except SchemaError as err:
+    ...     print(err.problems[0].split(": ")[1])
+    1 negative values (ids P001 (1 in all)). Fix
+    """
+    messages, items = [], []
+    for kind, frame in layers.items():
+        if frame is None:
+            continue
+        problems = _Problems(kind, kind, frame)
+        _check_ranges(frame, kind, problems)
+        try:
+            problems.raise_if_any()
+        except SchemaError as err:
+            messages.append(str(err))
+            items += err.problems
+    if messages:
+        error = SchemaError("\n".join(messages))
+        error.problems = items
+        raise error
+
+
+def _check_ranges(out: pd.DataFrame, kind: str, problems: _Problems) -> None:
+    """Negative areas, amounts, counts and fractions; fractions above 1."""
+    spec = _spec(kind).set_index("column")["dtype"]
+    for column, dtype in spec[spec.isin(sorted(_NON_NEGATIVE))].items():
+        if column not in out.columns or not pd.api.types.is_numeric_dtype(out[column]):
+            continue
+        checks = [(out[column] < 0, "negative values", "areas and amounts cannot be negative")]
+        if dtype == "fraction":
+            checks.append((out[column] > 1, "values above 1", "write ratios as 0.3, not 30"))
+        for mask, what, fix in checks:
+            bad = mask.fillna(False).to_numpy(dtype=bool)
+            if bad.any():
+                ids = problems.row_ids(bad)
+                problems.add(
+                    f"column {_column_name(column)}: {len(ids)} {what} (ids "
+                    f"{describe_ids(ids)}). Fix: {fix}."
+                )
 
 
 def _validate_geometry(out, kind: str, *, strict: bool, problems: _Problems):

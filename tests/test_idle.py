@@ -139,8 +139,10 @@ def test_actual_start_date_decides_when_start_status_is_absent():
     # a start after the as-of date had not happened yet on that date
     later = one({"agreed_start_date": "2024-01-01", "actual_start_date": "2027-01-01"})
     assert later["idle_status"] == "recoverable"
+    # a blank date is unknown, never "not started"
     empty = one({"agreed_start_date": "2024-01-01", "actual_start_date": None})
-    assert empty["idle_status"] == "recoverable"
+    assert (empty["idle_status"], empty["start_evidence"]) == ("insufficient_data", None)
+    assert "actual_start_date" in empty["missing_fields"]
 
 
 # ------------------------------------------------------------------- rule B
@@ -166,8 +168,12 @@ MONEY_OK = {"invested_wan_yuan": 25.0, "planned_investment_wan_yuan": 100.0}  # 
             },
             "suspected_idle",
         ),
-        ({"footprint_area_m2": 3000.0}, "suspected_idle"),  # due: the parcel's 10 000 m²
-        ({"footprint_area_m2": 3400.0, **MONEY_OK}, "active"),
+        # due: the contract coefficient × the parcel's 10 000 m²
+        ({"footprint_area_m2": 1999.0, "contract_building_coefficient": 0.6}, "suspected_idle"),
+        ({"footprint_area_m2": 2000.0, "contract_building_coefficient": 0.6, **MONEY_OK}, "active"),
+        # no footprint due: the area test is undecided, never the whole parcel area
+        ({"footprint_area_m2": 3000.0}, "insufficient_data"),
+        ({"footprint_area_m2": 3400.0, **MONEY_OK}, "insufficient_data"),
         ({}, "insufficient_data"),
     ],
 )
@@ -179,7 +185,9 @@ def test_rule_b_shortfalls(figures, status):
         assert result["idle_since"] == pd.Timestamp("2026-10-02")
         assert "第二条" in result["legal_basis"]
     if status == "insufficient_data":
-        assert "developed_area_m2" in result["missing_fields"]
+        assert "planned_footprint_area_m2" in result["missing_fields"] or (
+            "invested_wan_yuan" in result["missing_fields"]
+        )
 
 
 def test_halted_under_a_year_is_at_risk_then_suspected():
@@ -248,6 +256,170 @@ def test_unknown_delay_cause_is_a_schema_error():
     )
     with pytest.raises(SchemaError, match=r"delay_cause.*企业资金困难.*P0"):
         detect_idle(layer, as_of=AS_OF)
+
+
+# ------------------------------------------------------- preliminary findings
+
+
+def test_findings_are_preliminary_and_actions_state_the_procedure():
+    idle = one(not_started("2025-10-01", land_price_wan_yuan=100.0))
+    assert idle["idle_reason"].startswith("初步判定")
+    steps = idle["recommended_action"].split(" → ")
+    assert [s[:4] for s in steps] == ["调查核实", "经调查核", "报经本级", "下达《征"]
+    assert "《闲置土地调查通知书》" in steps[0] and "《闲置土地认定书》" in steps[1]
+    assert "第五条" in idle["legal_basis"] and "第十四条第（一）项" in idle["legal_basis"]
+    recoverable = one(not_started("2024-10-01"))
+    assert recoverable["recommended_action"].split(" → ")[-1].endswith("无偿收回国有建设用地使用权")
+
+
+def test_a_halted_parcel_with_a_government_cause_carries_it():
+    row = halted(
+        "2025-01-01",
+        developed_area_m2=10.0,
+        planned_footprint_area_m2=100.0,
+        land_price_wan_yuan=500.0,
+        delay_cause="规划调整",
+    )
+    result = one(row)
+    assert (result["idle_status"], result["idle_rule"]) == ("suspected_idle", "halted_1y")
+    assert result["delay_cause"] == "plan_revised"
+    assert "延迟原因：规划依法修改" in result["idle_reason"]
+    assert "延迟原因：规划依法修改" in result["recommended_action"]
+    assert "协商处置" in result["recommended_action"]
+    assert "征缴土地闲置费决定书" not in result["recommended_action"]
+    assert "无偿收回国有" not in result["recommended_action"]
+    assert "第八条第（二）项" in result["legal_basis"] and "第十二条" in result["legal_basis"]
+    assert pd.isna(result["idle_fee_wan_yuan"])
+    # without a cause, halted land still goes to art. 12, never to a fee
+    plain = one({**row, "delay_cause": None})
+    assert "第十二条" in plain["recommended_action"] and "闲置费决定书" not in plain["recommended_action"]
+    assert "也可以认定" in plain["review_reason"]
+
+
+def test_a_restarted_parcel_is_not_halted_and_a_new_halt_counts_afresh():
+    short = {"developed_area_m2": 10.0, "planned_footprint_area_m2": 100.0}
+    resumed = one(halted("2024-01-01", resumed_date="2025-06-01", **short))
+    assert resumed["idle_status"] == "active"
+    # resumed after the as-of date: still halted on that date
+    assert one(halted("2024-01-01", resumed_date="2027-01-01", **short))["idle_status"] == (
+        "suspected_idle"
+    )
+    # halted again after the resumption: the year runs from the new halt
+    again = one(halted("2026-03-01", resumed_date="2025-06-01", **short))
+    assert (again["idle_status"], again["next_deadline"]) == (
+        "at_risk",
+        pd.Timestamp("2027-03-02"),
+    )
+    # a resumption known only to the month counts from its first day (Chinese column name)
+    month_only = one({**halted("2025-09-01", **short), "复工日期": "2025年10月"}, as_of="2025-10-01")
+    assert month_only["idle_status"] == "active"
+    assert "2025-10-01" in month_only["date_assumed"]
+
+
+def test_a_month_only_start_date_counts_from_the_months_last_day():
+    row = not_started("2025.10", land_price_wan_yuan=100.0)
+    for as_of in ("2026-10-02", "2026-10-31"):
+        assert one(row, as_of=as_of)["idle_status"] == "at_risk"
+    idle = one(row, as_of="2026-11-01")
+    assert (idle["idle_status"], idle["idle_since"]) == ("idle", pd.Timestamp("2026-11-01"))
+    assert "2025-10-31" in idle["date_assumed"] and "月" in idle["date_assumed"]
+    assert one(not_started("2024.02"), as_of="2025-02-28")["idle_status"] == "at_risk"
+    assert one(not_started("2024.02"), as_of="2025-03-01")["idle_status"] == "idle"
+    exact = one(not_started("2025-10-01"))
+    assert pd.isna(exact["date_assumed"])
+
+
+@settings(max_examples=100, deadline=None)
+@given(month=st.dates(dt.date(2016, 1, 1), dt.date(2030, 12, 1)), offset=st.integers(0, 900))
+def test_a_month_only_start_is_never_idle_before_the_latest_possible_day(month, offset):
+    last_day = (pd.Timestamp(month) + pd.offsets.MonthEnd(0)).date()
+    as_of = month.replace(day=1) + dt.timedelta(days=offset)
+    result = one(not_started(f"{month:%Y.%m}"), as_of=as_of)
+    if result["idle_status"] in ("idle", "recoverable"):
+        assert as_of > add_years(last_day, 1)
+        assert result["idle_since"].date() == add_years(last_day, 1) + dt.timedelta(days=1)
+    assert f"{last_day:%Y-%m-%d}" in result["date_assumed"]
+
+
+def test_a_month_only_actual_start_is_uncertain_within_its_month():
+    row = {"agreed_start_date": "2025-01-01", "actual_start_date": "2026.10"}
+    uncertain = one(row, as_of="2026-10-15")
+    assert uncertain["idle_status"] == "insufficient_data"
+    assert "无法确定" in uncertain["date_assumed"]
+    assert one(row, as_of="2026-11-01")["idle_status"] == "active"
+    assert one(row, as_of="2026-09-30")["idle_status"] == "idle"
+
+
+@pytest.mark.parametrize("kind", ["list", "series", "csv"])
+def test_holidays_move_a_period_ending_on_a_rest_day(kind, tmp_path):
+    golden_week = [f"2026-10-0{d}" for d in range(1, 8)]
+    calendar = {
+        "list": golden_week,
+        "series": pd.Series(pd.to_datetime(golden_week)),
+        "csv": tmp_path / "holidays.csv",
+    }[kind]
+    pd.DataFrame({"日期": golden_week}).to_csv(tmp_path / "holidays.csv", index=False)
+    row = not_started("2025-10-01")
+    moved = one(row, as_of="2026-10-08", holidays=calendar)
+    assert (moved["idle_status"], moved["next_deadline"]) == ("at_risk", pd.Timestamp("2026-10-09"))
+    assert "顺延至2026-10-08" in moved["holiday_note"]
+    idle = one(row, as_of="2026-10-09", holidays=calendar)
+    assert (idle["idle_status"], idle["idle_since"]) == ("idle", pd.Timestamp("2026-10-09"))
+    plain = one(row, as_of="2026-10-02")
+    assert plain["idle_status"] == "idle" and "未提供法定节假日历" in plain["holiday_note"]
+    layer = parcels(row)
+    assert "not applied" in detect_idle(layer, as_of=AS_OF).attrs["landkit_provenance"]["holidays"]
+    applied = detect_idle(layer, as_of=AS_OF, holidays=calendar)
+    assert applied.attrs["landkit_provenance"]["holidays"].startswith("applied: 7 rest days")
+
+
+def test_a_bad_holiday_calendar_is_an_error(tmp_path):
+    with pytest.raises(InputError, match=r"holidays.*not days.*'国庆'"):
+        detect_idle(parcels(not_started("2025-10-01")), as_of=AS_OF, holidays=["2026-10-01", "国庆"])
+    with pytest.raises(InputError, match="cannot be read"):
+        detect_idle(parcels(not_started("2025-10-01")), as_of=AS_OF, holidays=tmp_path / "no.csv")
+
+
+@pytest.mark.parametrize(
+    "column", ["land_price_wan_yuan", "invested_wan_yuan", "developed_area_m2", "floor_area_m2"]
+)
+def test_negative_numbers_are_errors_everywhere(column):
+    import landkit as lk
+
+    layer = parcels(not_started("2025-10-01"), not_started("2025-10-01", **{column: -1.0}))
+    layer["land_use"] = "1001"
+    with pytest.raises(SchemaError, match=rf"{column}.*negative.*P1"):
+        detect_idle(layer, as_of=AS_OF)
+    with pytest.raises(SchemaError, match=rf"{column}.*negative.*P1"):
+        lk.parcel_metrics(layer)
+    parks = gpd.GeoDataFrame(
+        {"park_id": ["K1"]}, geometry=[box(499_000, 2_799_000, 502_000, 2_801_000)], crs=layer.crs
+    )
+    with pytest.raises(SchemaError, match=rf"{column}.*negative.*P1"):
+        lk.park_indicators(parks, layer)
+
+
+def test_a_contract_coefficient_above_one_is_an_error():
+    row = halted("2025-01-01", footprint_area_m2=10.0, contract_building_coefficient=40)
+    with pytest.raises(SchemaError, match=r"contract_building_coefficient.*above 1"):
+        one(row)
+
+
+def test_the_sample_p038_and_p039_are_never_recoverable():
+    import landkit as lk
+
+    sample = lk.sample_data_path()
+    layer = lk.read_layer(sample, "parcels")
+    rasters = {f"{y}-06-30": sample.parent / f"builtup_{y}.tif" for y in (2023, 2025)}
+    with_raster = detect_idle(layer, as_of="2026-11-01", builtup=rasters).set_index("parcel_id")
+    without = detect_idle(layer, as_of="2026-11-01").set_index("parcel_id")
+    assert with_raster.at["P038", "idle_status"] == "active"  # 79 % built-up: started
+    assert with_raster.at["P039", "idle_status"] == "suspected_idle"  # bare, raster only
+    assert "仅依据建成区影像" in with_raster.at["P039", "review_reason"]
+    assert without.loc[["P038", "P039"], "idle_status"].tolist() == ["insufficient_data"] * 2
+    assert with_raster.at["P018", "idle_status"] == "suspected_idle"  # records vs raster
+    for table in (with_raster, without):
+        assert not table.loc[["P038", "P039"], "idle_status"].isin(["idle", "recoverable"]).any()
 
 
 # -------------------------------------------------------------- missing data
@@ -391,9 +563,15 @@ def test_raster_decides_without_start_records(builtup):
     for raster in builtup:
         result = detect_idle(layer, as_of=AS_OF, builtup=raster)
         assert result["builtup_fraction"].tolist() == pytest.approx([0.9, 0.02, 0.8, 0.05])
-        assert result["idle_status"].tolist() == ["active", "idle", "active", "idle"]
+        # the raster alone never makes a parcel idle: suspected, to be investigated
+        assert result["idle_status"].tolist() == ["active", "suspected_idle"] * 2
         assert (result["start_evidence"] == "raster").all()
         assert not result["evidence_conflict"].any()
+        suspected = result.iloc[[1, 3]]
+        assert suspected["review_reason"].str.contains("建成区影像").all()
+        assert suspected["recommended_action"].str.contains("闲置土地调查通知书").all()
+        assert not suspected["recommended_action"].str.contains("闲置费|收回").any()
+        assert suspected["idle_fee_wan_yuan"].isna().all()
 
 
 def test_records_stand_and_conflicts_are_flagged(builtup):
@@ -405,9 +583,14 @@ def test_records_stand_and_conflicts_are_flagged(builtup):
     )
     result = detect_idle(layer, as_of=AS_OF, builtup=builtup[0])
     assert result["evidence_conflict"].tolist() == [True, True, False, False]
-    assert result["idle_status"].tolist() == ["idle", "active", "active", "idle"]
+    assert result["start_evidence"].tolist() == ["conflict", "conflict", "records", "records"]
+    # records the raster contradicts never make a parcel idle
+    assert result["idle_status"].tolist() == ["suspected_idle", "active", "active", "idle"]
+    assert "不一致" in result["review_reason"].iloc[0]
+    assert result["review_reason"].iloc[1:].isna().all()
     looser = detect_idle(layer, as_of=AS_OF, builtup=builtup[0], not_started_max_builtup=0.01)
     assert looser["evidence_conflict"].tolist() == [True, False, False, True]
+    assert looser["idle_status"].tolist() == ["suspected_idle", "active", "active", "suspected_idle"]
 
 
 def test_several_dates_give_a_column_each_and_the_latest_decides(builtup):
@@ -418,6 +601,32 @@ def test_several_dates_give_a_column_each_and_the_latest_decides(builtup):
     # 2026-06-30 is the latest date not after as_of; read as percent, its 0.9 → 0.009
     assert result["builtup_fraction"].tolist() == pytest.approx([0.009, 0.0002, 0.008, 0.0005])
     assert result.attrs["landkit_provenance"]["builtup_evidence_date"] == "2026-06-30"
+
+
+def test_a_start_status_from_the_raster_alone_is_never_idle(builtup):
+    layer = parcels(*[{"agreed_start_date": "2023-01-01", "land_price_wan_yuan": 100.0}] * 4)
+    for as_of in pd.date_range("2023-01-01", "2027-01-01", freq="QS"):
+        result = detect_idle(layer, as_of=as_of, builtup=builtup[0])
+        assert not result["idle_status"].isin(["idle", "recoverable"]).any(), as_of
+        assert result["idle_fee_wan_yuan"].isna().all()
+        suspected = result[result["idle_status"] == "suspected_idle"]
+        assert suspected["review_reason"].str.contains("仅依据建成区影像").all()
+        assert (suspected["recommended_action"].str.count("→") == 0).all()  # investigation only
+
+
+def test_mis_scaled_rasters_are_errors(builtup, tmp_path):
+    layer = parcels(*[{"agreed_start_date": "2025-01-01"}] * 4)
+    with pytest.raises(InputError, match=r"builtup_scale='fraction'.*P0, P1.*percent"):
+        detect_idle(layer, as_of=AS_OF, builtup=builtup[1], builtup_scale="fraction")
+    with pytest.raises(InputError, match="builtup_scale='mask'"):
+        detect_idle(layer, as_of=AS_OF, builtup={"2026-06-30": builtup[1]}, builtup_scale="mask")
+    negative = tmp_path / "negative.tif"
+    with rasterio.open(builtup[0]) as src:
+        values, profile = src.read(1), src.profile
+    with rasterio.open(negative, "w", **profile) as dst:
+        dst.write(values - 0.5, 1)
+    with pytest.raises(InputError, match=r"P1, P3 .* run from -0\.48"):
+        detect_idle(layer, as_of=AS_OF, builtup=negative, builtup_scale="fraction")
 
 
 # --------------------------------------------------------------------- CLI

@@ -386,3 +386,36 @@ def test_concentration_table_read_from_csv(tmp_path):
     result = industry_concentration(lk.read_table(path, kind="enterprises"))
     assert result.at["K1", "leading_share"] == pytest.approx(0.9)
     assert bool(result.at["K1", "meets_leading_target"])
+
+
+def test_structures_yards_and_tall_storeys_in_the_park_figures():
+    # Q1 (A2, 10 000 m²): a 2-storey building 40 × 50 = 2 000 m² of 12 m + 5 m storeys
+    # (gross 4 000 m²; the 8 m rule would count 6 000 m² but not here), a tank (构筑物)
+    # 10 × 10 = 100 m² and a 900 m² yard. Q2 (A4) has no buildings.
+    # 工业用地建筑系数 = (2 000 + 100 + 900) / 10 000 = 0.30; 工业用地综合容积率 = 4 000 / 10 000
+    # = 0.4 (gross, structures none); 建筑密度 = 2 000 / 20 000 = 0.10 (buildings only);
+    # 综合容积率 = 4 000 / 20 000 = 0.2.
+    parcels = make_parcels().assign(yard_area_m2=[900.0, 0.0, 0.0, 0.0, 0.0])
+    buildings = gpd.GeoDataFrame(
+        {
+            "building_id": ["F1", "T1"],
+            "floors": [2, 1],
+            "height_m": [17.0, 30.0],
+            "building_type": ["建筑物", "构筑物"],
+        },
+        geometry=[box(0, 0, 40, 50), box(60, 60, 70, 70)],
+        crs=4543,
+    )
+    r = park_indicators(make_parks(), parcels, buildings=buildings).loc["K1"]
+    assert r["industrial_building_coefficient"] == pytest.approx(0.30)
+    assert r["industrial_plot_ratio"] == pytest.approx(0.4)
+    assert r["building_density"] == pytest.approx(0.10)
+    assert r["composite_plot_ratio"] == pytest.approx(0.2)
+    # the project-level plot ratio of the same parcel doubles the 12 m storey only, given
+    # the storeys: (2 × 2 000 + 2 000) / 10 000 = 0.6
+    storeys = pd.DataFrame(
+        {"building_id": ["F1", "F1"], "storey_height_m": [12.0, 5.0], "floor_area_m2": [2000.0] * 2}
+    )
+    m = lk.parcel_metrics(parcels, buildings, storeys=storeys).set_index("parcel_id")
+    assert m.loc["Q1", "plot_ratio"] == pytest.approx(0.6)
+    assert m.loc["Q1", "building_coefficient"] == pytest.approx(0.30)

@@ -150,20 +150,20 @@ def test_popup_values_in_chinese_with_units(layers):
     data = payloads(make_map(parcels=parcels, basemap=None))[-1]
     fields = data["fields"]
     assert fields[:3] == ["宗地编号", "评价结果", "面积（亩）"]
-    assert "土地闲置费（万元）" in fields
+    assert "测算土地闲置费（万元）" in fields
     first = dict(zip(fields, data["features"][0][2], strict=True))
     assert first["宗地编号"] == "P000000"
     assert first["评价结果"] == "三线违规"
     assert first["面积（亩）"] == "3.38"  # 2250 m² = 3.375 亩
     assert first["突破的控制线"] == "生态保护红线"
-    assert first["土地闲置费（万元）"] is None
+    assert first["测算土地闲置费（万元）"] is None
     assert first["压占生态保护红线面积（m²）"] == "1,234.50"
     second = dict(zip(fields, data["features"][1][2], strict=True))
     assert second["突破的控制线"] is None  # empty text is left out
     assert second["压占生态保护红线面积（m²）"] is None  # so is no overlap
     idle = dict(zip(fields, data["features"][5][2], strict=True))
     assert idle["闲置状态"] == "闲置"
-    assert idle["土地闲置费（万元）"] == "12.50"
+    assert idle["测算土地闲置费（万元）"] == "12.50"
 
 
 def test_attribute_values_never_become_markup(layers):

@@ -31,6 +31,8 @@ def make_parcels(index=None) -> gpd.GeoDataFrame:
             "park_id": ["K1"] * 5,
             "land_use": ["1001", "100101", "0701", "1001", "1001"],
             "industry_code": ["26", "29", None, "30", "39"],
+            # granted in 2015: standard="auto" applies the 2008 edition
+            "grant_date": pd.to_datetime(["2015-06-01"] * 5),
             "invested_wan_yuan": [3000.0, np.nan, 1000.0, 10.0, 500.0],
             "land_price_wan_yuan": [600.0, 400.0, 800.0, 5.0, 100.0],
             "planned_investment_wan_yuan": [4500.0, 2000.0, np.nan, 10.0, 600.0],
@@ -186,10 +188,16 @@ def test_eight_metre_rule_boundaries():
         crs=4543,
     )
     r = parcel_metrics(parcels, b).iloc[0]
-    # T1: exactly 8 m, not higher → once (100); T2: 8.5 m storeys → twice (2 × 2 × 100);
+    # T1: exactly 8 m, not higher → once (100); T2: two storeys averaging 8.5 m — which
+    # storey is over 8 m is unknown (12 + 5 m is as possible as 8.5 + 8.5 m), so it is
+    # counted once (200) with an upper bound of twice (400) and flagged;
     # T3: a given 9 m storey height → twice (200)
     assert r["floor_area_m2"] == pytest.approx(100 + 200 + 100)
-    assert r["counted_floor_area_m2"] == pytest.approx(100 + 400 + 200)
+    assert r["counted_floor_area_m2"] == pytest.approx(100 + 200 + 200)
+    assert r["counted_floor_area_upper_m2"] == pytest.approx(100 + 400 + 200)
+    assert r["storey_heights_unknown"]
+    # 0.05 ≤ plot ratio ≤ 0.07 on 10 000 m², both below industry 26's 0.6: decided
+    assert not r["meets_plot_ratio"]
 
 
 def test_zero_area_gives_nan_not_inf(result):
@@ -419,3 +427,223 @@ def test_missing_industry_code_is_explained():
     r = parcel_metrics(parcels).iloc[0]
     assert pd.isna(r["meets_plot_ratio"])
     assert "no industry_code" in r["reason"]
+
+
+# ---------------------------------------------------------------- issue 14: items 8–11
+
+
+def one_parcel(**columns) -> gpd.GeoDataFrame:
+    """A 100 m × 100 m industrial parcel (10 000 m² = 15 亩) of chemicals (26), granted 2015."""
+    data = {
+        "parcel_id": ["Q1"],
+        "park_id": ["K1"],
+        "land_use": ["1001"],
+        "industry_code": ["26"],
+        "grant_date": pd.to_datetime(["2015-06-01"]),
+    }
+    data.update({k: [v] for k, v in columns.items()})
+    return gpd.GeoDataFrame(data, geometry=[box(0, 0, 100, 100)], crs=4543)
+
+
+def one_building(floors, height, side=(0, 0, 10, 10), **columns) -> gpd.GeoDataFrame:
+    data = {"building_id": ["H1"], "floors": [floors], "height_m": [height]}
+    data.update({k: [v] for k, v in columns.items()})
+    return gpd.GeoDataFrame(data, geometry=[box(*side)], crs=4543)
+
+
+def test_two_storeys_12_and_5_m_double_only_the_tall_one():
+    # footprint 100 m² (10 × 10), storeys 12 m and 5 m, 100 m² each:
+    # counted = 2 × 100 (12 m storey) + 100 (5 m storey) = 300, never 400
+    storeys = pd.DataFrame(
+        {"building_id": ["H1", "H1"], "storey_height_m": [12.0, 5.0], "floor_area_m2": [100.0, 100.0]}
+    )
+    r = parcel_metrics(one_parcel(), one_building(2, 17.0), storeys=storeys).iloc[0]
+    assert r["floor_area_m2"] == pytest.approx(200.0)
+    assert r["counted_floor_area_m2"] == pytest.approx(300.0)
+    assert r["counted_floor_area_upper_m2"] == pytest.approx(300.0)
+    assert not r["storey_heights_unknown"]
+    # the same building described by tall_storey_area_m2 (100 m² on storeys over 8 m)
+    b = one_building(2, 17.0, tall_storey_area_m2=100.0)
+    r = parcel_metrics(one_parcel(), b).iloc[0]
+    assert r["counted_floor_area_m2"] == pytest.approx(300.0)
+    # Chinese column names of a storeys table
+    zh = storeys.rename(columns={"building_id": "建筑编号", "storey_height_m": "层高", "floor_area_m2": "建筑面积"})
+    r = parcel_metrics(one_parcel(), one_building(2, 17.0), storeys=zh).iloc[0]
+    assert r["counted_floor_area_m2"] == pytest.approx(300.0)
+
+
+def test_single_storey_over_8_m_is_doubled():
+    # one 9 m storey on 100 m²: counted 200 m²; plot ratio 200 / 10 000 = 0.02
+    r = parcel_metrics(one_parcel(), one_building(1, 9.0)).iloc[0]
+    assert r["floor_area_m2"] == pytest.approx(100.0)
+    assert r["counted_floor_area_m2"] == pytest.approx(200.0)
+    assert r["plot_ratio"] == pytest.approx(0.02)
+    assert not r["storey_heights_unknown"]
+
+
+def test_three_storeys_27_m_flagged_and_undecided_only_when_it_matters():
+    # 3 storeys, 27 m (average 9 m): which storeys exceed 8 m is unknown.
+    # Footprint 60 × 60 = 3 600 m²; gross 10 800 m² → plot ratio 1.08; all doubled 21 600 → 2.16
+    b = one_building(3, 27.0, side=(0, 0, 60, 60))
+    r = parcel_metrics(one_parcel(), b).iloc[0]
+    assert r["storey_heights_unknown"]
+    assert r["plot_ratio"] == pytest.approx(1.08)
+    assert r["plot_ratio_upper"] == pytest.approx(2.16)
+    # minimum 0.6 (industry 26) ≤ 1.08: met whatever the storeys are
+    assert r["meets_plot_ratio"]
+    # a contract minimum of 1.5 lies between 1.08 and 2.16: the answer depends on the storeys
+    r = parcel_metrics(one_parcel(contract_plot_ratio_min=1.5), b).iloc[0]
+    assert pd.isna(r["meets_plot_ratio"])
+    assert "storey heights" in r["reason"] and "H1" in r["reason"]
+    assert "plot_ratio" in r["not_evaluated"]
+    # a contract minimum of 2.5 is above even the fully doubled ratio: not met
+    r = parcel_metrics(one_parcel(contract_plot_ratio_min=2.5), b).iloc[0]
+    assert not r["meets_plot_ratio"]
+
+
+def test_structures_and_yards_count_in_coefficient_only():
+    # building 20 × 20 = 400 m², 2 floors → 800 m² floor area; tank (构筑物) 10 × 10 = 100 m²
+    # with 5 "floors" recorded → no floor area; yard 1 500 m².
+    # coefficient = (400 + 100 + 1 500) / 10 000 = 0.20; plot ratio = 800 / 10 000 = 0.08
+    b = gpd.GeoDataFrame(
+        {
+            "building_id": ["F1", "T1"],
+            "floors": [2, 5],
+            "height_m": [8.0, 20.0],
+            "建筑类型": ["建筑物", "构筑物"],
+        },
+        geometry=[box(0, 0, 20, 20), box(50, 50, 60, 60)],
+        crs=4543,
+    )
+    r = parcel_metrics(one_parcel(yard_area_m2=1500.0), b).iloc[0]
+    assert r["floor_area_m2"] == pytest.approx(800.0)
+    assert r["counted_floor_area_m2"] == pytest.approx(800.0)
+    assert r["footprint_area_m2"] == pytest.approx(400.0)
+    assert r["structure_area_m2"] == pytest.approx(100.0)
+    assert r["building_coefficient"] == pytest.approx(0.20)
+    assert r["plot_ratio"] == pytest.approx(0.08)
+    with pytest.raises(SchemaError, match="building_type"):
+        parcel_metrics(one_parcel(), b.assign(建筑类型=["建筑物", "棚子"]))
+
+
+def test_edition_by_grant_date():
+    # 2010 grant → 2008 edition (building coefficient ≥ 0.30, plot ratio table 0.6 for 26);
+    # 2024 grant → 2023 edition, whose plot-ratio table slot is empty → not evaluated
+    parcels = pd.concat(
+        [
+            one_parcel(grant_date=pd.Timestamp("2010-05-01")),
+            one_parcel(grant_date=pd.Timestamp("2024-03-01")).assign(parcel_id="Q2"),
+            one_parcel(grant_date=pd.NaT).assign(parcel_id="Q3"),
+        ],
+        ignore_index=True,
+    )
+    parcels = gpd.GeoDataFrame(parcels, crs=4543)
+    b = one_building(1, 6.0, side=(0, 0, 100, 80))  # 8 000 m²: coefficient 0.8, ratio 0.8
+    r = parcel_metrics(parcels, b).set_index("parcel_id")
+    assert r.loc["Q1", "standard_edition"] == "national-2008"
+    assert r.loc["Q1", "plot_ratio_min"] == pytest.approx(0.6)
+    assert r.loc["Q1", "building_coefficient_min"] == pytest.approx(0.30)
+    assert r.loc["Q2", "standard_edition"] == "national-2023"
+    assert pd.isna(r.loc["Q2", "meets_plot_ratio"])
+    assert "plot_ratio" in r.loc["Q2", "not_evaluated"]
+    assert "empty slot" in r.loc["Q2", "reason"]
+    assert r.loc["Q2", "building_coefficient_min"] == pytest.approx(0.40)  # unconfirmed
+    assert r.loc["Q2", "threshold_status"] == "unconfirmed"
+    assert r.loc["Q3", "standard_edition"] is None
+    assert pd.isna(r.loc["Q3", "meets_building_coefficient"])
+    assert "no grant_date" in r.loc["Q3", "reason"]
+    # an explicit edition applies to every parcel
+    fixed = parcel_metrics(parcels, b, standard="national-2008")
+    assert (fixed["standard_edition"] == "national-2008").all()
+
+
+def test_investment_intensity_by_region_class():
+    # invested 2 700 + land price 300 = 3 000 万元 on 15 亩 → 200 万元/亩 (3 000 万元/公顷)
+    parcels = pd.concat(
+        [
+            one_parcel(invested_wan_yuan=2700.0, land_price_wan_yuan=300.0, county="官渡区"),
+            one_parcel(invested_wan_yuan=2700.0, land_price_wan_yuan=300.0, county="晋宁区"),
+            one_parcel(invested_wan_yuan=2700.0, land_price_wan_yuan=300.0, region_class="第五类"),
+            one_parcel(invested_wan_yuan=2700.0, land_price_wan_yuan=300.0),
+        ],
+        ignore_index=True,
+    )
+    parcels = gpd.GeoDataFrame(parcels.assign(parcel_id=["Q1", "Q2", "Q3", "Q4"]), crs=4543)
+    classes = pd.DataFrame({"所在县区": ["官渡区", "晋宁区"], "土地等别": ["七等", "十五等"]})
+    r = parcel_metrics(parcels, region_classes=classes).set_index("parcel_id")
+    # land grade 七等 → class 4, 十五等 → class 7 (grouping table, unconfirmed)
+    assert r["region_class"].tolist()[:3] == [4, 7, 5]
+    assert pd.isna(r.loc["Q4", "region_class"])
+    # the national 2008 table's cells are empty slots: not evaluated, and the basis says so
+    assert pd.isna(r.loc["Q1", "meets_investment_intensity"])
+    assert r.loc["Q1", "investment_intensity_basis"] == (
+        "national-2008 投资强度表 第四类 × 26: empty slot"
+    )
+    assert "no region_class" in r.loc["Q4", "reason"]
+    # a local table by class and industry (万元/亩): class 4 needs 180, class 7 needs 250
+    local = pd.DataFrame(
+        {
+            "indicator": ["investment_intensity"] * 2,
+            "industry_code": ["26", "26"],
+            "region_class": ["四类", 7],
+            "min": [180.0, 250.0],
+        }
+    )
+    r = parcel_metrics(parcels, region_classes=classes, local_standard=local).set_index("parcel_id")
+    assert r.loc["Q1", "investment_intensity_wan_yuan_per_mu"] == pytest.approx(200.0)
+    assert r.loc["Q1", "investment_intensity_min"] == pytest.approx(180.0)
+    assert r.loc["Q1", "meets_investment_intensity"]
+    assert not r.loc["Q2", "meets_investment_intensity"]  # 200 < 250
+    assert r.loc["Q2", "investment_intensity_basis"] == "local_standard 第七类 × 26"
+    assert pd.isna(r.loc["Q3", "meets_investment_intensity"])  # class 5: no row
+    # a mapping county → class works too
+    r = parcel_metrics(parcels, region_classes={"官渡区": 3}).set_index("parcel_id")
+    assert r.loc["Q1", "region_class"] == 3
+
+
+def test_region_class_from_the_park():
+    # the park's 地区分类 (三类) or its county fills in for parcels that give none
+    parks = pd.DataFrame({"园区编号": ["K1", "K2"], "地区分类": ["三类", None], "所在县区": [None, "晋宁区"]})
+    parcels = gpd.GeoDataFrame(
+        pd.concat([one_parcel(), one_parcel().assign(parcel_id="Q2", park_id="K2")], ignore_index=True),
+        crs=4543,
+    )
+    r = parcel_metrics(parcels, parks=parks, region_classes={"晋宁区": "第七类"})
+    assert r["region_class"].tolist() == [3, 7]
+    assert r["investment_intensity_basis"].tolist() == [
+        "national-2008 投资强度表 第三类 × 26: empty slot",
+        "national-2008 投资强度表 第七类 × 26: empty slot",
+    ]
+    with pytest.raises(SchemaError, match="region_class"):
+        parcel_metrics(parcels.assign(region_class="八类"))
+
+
+def test_attributes_with_structures_yards_and_tall_storeys(tmp_path):
+    # no buildings layer: floor 6 000 m² of which 1 000 m² on storeys over 8 m → counted
+    # 7 000 m², plot ratio 0.7; coefficient (2 500 + 300 structures + 1 200 yard) / 10 000 = 0.4
+    p = one_parcel(
+        floor_area_m2=6000.0,
+        tall_storey_area_m2=1000.0,
+        footprint_area_m2=2500.0,
+        structure_area_m2=300.0,
+        露天堆场面积=1200.0,
+    )
+    r = parcel_metrics(p).iloc[0]
+    assert r["counted_floor_area_m2"] == pytest.approx(7000.0)
+    assert r["plot_ratio"] == pytest.approx(0.7)
+    assert r["building_coefficient"] == pytest.approx(0.4)
+    # a county → class table read from CSV (land grades)
+    path = tmp_path / "classes.csv"
+    path.write_text("所在县区,土地等别\n官渡区,7\n", encoding="utf-8")
+    r = parcel_metrics(one_parcel(county="官渡区"), region_classes=path).iloc[0]
+    assert r["region_class"] == 4
+
+
+def test_undecided_plot_ratio_names_the_storeys_not_a_missing_value():
+    b = one_building(3, 27.0, side=(0, 0, 60, 60))  # plot ratio 1.08 … 2.16 (see above)
+    r = parcel_metrics(one_parcel(contract_plot_ratio_min=1.5), b).iloc[0]
+    assert "no value to judge: plot_ratio" not in r["reason"]
+    # under the 2023 edition the slot is empty: the reason is the slot, not the storeys
+    r = parcel_metrics(one_parcel(grant_date=pd.Timestamp("2024-01-10")), b).iloc[0]
+    assert pd.isna(r["meets_plot_ratio"])
+    assert "empty slot" in r["reason"] and "storey heights (give" not in r["reason"]

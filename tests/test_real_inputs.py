@@ -177,7 +177,7 @@ def test_missing_fields_are_named_in_chinese(sample_parcels):
     ]
     undecided = idle[idle["idle_status"] == "insufficient_data"]
     assert len(undecided) > 0
-    assert (undecided["missing_fields_zh"] == "动工状态、实际动工日期、建成区栅格").all()
+    assert (undecided["missing_fields_zh"] == "动工状态、实际动工日期、建成区影像").all()
     assert undecided["idle_reason"].str.contains("资料不足，缺少：动工状态").all()
     green = table[table["missing_fields_zh"].str.contains("绿地面积")]
     assert len(green) > 0 and green["subject"].str.contains("绿地率").all()
@@ -419,7 +419,7 @@ def test_cli_lists_missing_data_in_chinese(sample_parcels, capsys, tmp_path):
     path = lk.write_layer(sparse, tmp_path / "sparse.gpkg")
     code, out, _ = _run(capsys, "idle", path, "--as-of", AS_OF, "--out", tmp_path / "idle")
     assert code == 0
-    assert re.search(r"资料不足 \d+ 项：\n    P\d+（.+）闲置土地初步判定，缺少：动工状态、实际动工日期、建成区栅格", out)
+    assert re.search(r"资料不足 \d+ 项：\n    P\d+（.+）闲置土地初步判定，缺少：动工状态、实际动工日期、建成区影像", out)
     assert "missing_data" in lk.io.list_layers(tmp_path / "idle" / "idle.gpkg")
 
 

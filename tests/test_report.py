@@ -64,7 +64,7 @@ def test_workbook_sheets_headers_and_frozen_rows(results, tmp_path):
     assert summary[:2] == ["园区编号", "名称"]
     assert "宗地压占生态保护红线面积合计（m²）" in summary
     assert "宗地数（宗）" in summary and "闲置宗地数（宗）" in summary
-    assert "土地闲置费（万元）" in summary
+    assert "测算土地闲置费（万元）" in summary
     assert _rows(book["指标"])[0] == [
         "园区编号",
         "宗地编号",
@@ -91,7 +91,7 @@ def test_summary_adds_up_per_park(results, tmp_path):
         expected = table[code].astype(int).tolist() if code in table else [0, 0, 0]
         assert [rows[k][f"{text}宗地数（宗）"] for k in rows] == expected
     fees = idle.groupby("park_id")["idle_fee_wan_yuan"].sum(min_count=1)
-    assert rows["K1"]["土地闲置费（万元）"] == pytest.approx(fees["K1"])
+    assert rows["K1"]["测算土地闲置费（万元）"] == pytest.approx(fees["K1"])
     below = metrics["meets_plot_ratio"].eq(False).fillna(False)
     assert rows["K1"]["指标未达标宗地数（宗）"] == int(below.iloc[:20].sum())
     assert rows["K2"]["指标未达标宗地数（宗）"] == int(below.iloc[20:].sum())

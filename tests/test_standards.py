@@ -35,14 +35,15 @@ def test_rule_values_are_typed_with_unit_source_and_status():
     assert both.value is False
     fee = standards.get("idle", "idle_fee_share")
     assert isinstance(fee.value, float) and fee.value == pytest.approx(0.2)
-    assert (
-        standards.get("control_indicators", "national-2004.investment_intensity_min").value is None
-    )
+    # an empty cell reads as None
+    assert standards.get("park_evaluation", "benchmark.idle_land_rate").value is None
     # codes stay text, a linked table stays text
     assert standards.get("control_indicators", "industrial_land_use").value == "1001"
     assert standards.get("assessment", "outside_park_exempt_industries").value.startswith("06;")
     linked = standards.get("control_indicators", "national-2008.plot_ratio_min").value
     assert linked == "table:plot_ratio_min_gbt4754_2002"
+    investment = standards.get("control_indicators", "national-2004.investment_intensity_min")
+    assert investment.value == "table:investment_intensity_min"
 
 
 def test_rule_is_frozen_and_old_names_still_work():
@@ -172,9 +173,13 @@ def test_metrics_rules_override():
     )
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
-        default = lk.parcel_metrics(parcels, buildings)
+        # no grant date: name the edition (the default picks it by grant date)
+        default = lk.parcel_metrics(parcels, buildings, standard="national-2008")
         strict = lk.parcel_metrics(
-            parcels, buildings, rules={"national-2008.building_coefficient_min": 0.35}
+            parcels,
+            buildings,
+            standard="national-2008",
+            rules={"national-2008.building_coefficient_min": 0.35},
         )
     assert default.at[0, "building_coefficient_min"] == pytest.approx(0.30)
     assert bool(default.at[0, "meets_building_coefficient"])

@@ -246,7 +246,7 @@ def idle(
     >>> import landkit as lk
     >>> parcels = lk.read_layer(lk.sample_data_path(), "parcels")
     >>> idle(parcels, as_of="2026-11-01").summary[1]
-    '  应征土地闲置费合计 2,161.76 万元'
+    '  测算土地闲置费合计 1,616.52 万元'
     """
     from ..idle import FLAGGED, as_date, compare_idle, detect_idle
 
@@ -266,10 +266,10 @@ def idle(
     missing = missing_data_table(idle=result)
     summary = [
         f"闲置土地核查（截至 {as_of:%Y-%m-%d}）：共 {len(result)} 宗；{every}",
-        f"  应征土地闲置费合计 {fee:,.2f} 万元",
+        f"  测算土地闲置费合计 {fee:,.2f} 万元",
         *missing_lines(missing),
     ]
-    digest = f"闲置土地（截至 {as_of:%Y-%m-%d}）：{flagged}；应征土地闲置费 {fee:,.2f} 万元"
+    digest = f"闲置土地（截至 {as_of:%Y-%m-%d}）：{flagged}；测算土地闲置费 {fee:,.2f} 万元"
     if "builtup_fraction" in result.columns:
         conflicts = int(result["evidence_conflict"].sum())
         summary.append(f"  动工记录与建成影像不一致 {conflicts} 宗")

@@ -15,7 +15,7 @@ def metrics(
     parcels,
     buildings=None,
     *,
-    standard: str = "national-2008",
+    standard: str = "auto",
     local_standard=None,
     parks=None,
     idle=None,
@@ -29,7 +29,8 @@ def metrics(
     buildings : GeoDataFrame, optional
         Buildings (``floors``, ``height_m``) for the floor area.
     standard : str
-        National control-indicator edition.
+        National control-indicator edition; ``"auto"`` (default): the one in force on each
+        parcel's grant date.
     local_standard : DataFrame, optional
         A jurisdiction's thresholds.
     parks : GeoDataFrame, optional
@@ -51,7 +52,7 @@ def metrics(
     >>> path = lk.sample_data_path()
     >>> step = metrics(lk.read_layer(path, "parcels"), lk.read_layer(path, "buildings"))
     >>> step.summary[1]
-    '  容积率：评价 89 宗，不达标 28 宗'
+    '  容积率：评价 67 宗，不达标 6 宗'
     """
     import geopandas as gpd
 
@@ -59,7 +60,9 @@ def metrics(
     from ..metrics import CONTROL_INDICATORS, parcel_metrics
 
     with recording() as caught:
-        result = parcel_metrics(parcels, buildings, standard=standard, local_standard=local_standard)
+        result = parcel_metrics(
+            parcels, buildings, standard=standard, local_standard=local_standard, parks=parks
+        )
         indicators = None
         if parks is not None:
             indicators = park_indicators(parks, parcels, buildings=buildings, idle=idle)
@@ -68,7 +71,10 @@ def metrics(
     tables = {"parcel_metrics": layer}
     judged = {key: result[f"meets_{key}"] for key in CONTROL_INDICATORS}
     failing = {key: int(v.eq(False).fillna(False).sum()) for key, v in judged.items()}
-    summary = [f"地块指标（{standard}）：共 {len(result)} 宗"]
+    editions = result["standard_edition"].value_counts().sort_index()
+    used = "，".join(f"{name} {count} 宗" for name, count in editions.items()) or "无"
+    shown = f"按供地日期：{used}" if standard == "auto" else standard
+    summary = [f"地块指标（{shown}）：共 {len(result)} 宗"]
     for key, column in CONTROL_INDICATORS.items():
         evaluated = int(judged[key].notna().sum())
         if evaluated:
