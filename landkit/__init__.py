@@ -33,6 +33,7 @@ _EXPORTS = {
     "industry_concentration": "indicators",
     "make_map": "maps",
     "mu_benefit": "indicators",
+    "normalise_industry_code": "industry_codes",
     "parcel_map": "maps",
     "parcel_metrics": "metrics",
     "parcels_outside_parks": "siting",

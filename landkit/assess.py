@@ -24,6 +24,7 @@ import pandas as pd
 
 from . import standards
 from .errors import InputError, SchemaError, describe_ids
+from .labels import as_boolean
 from .provenance import provenance
 from .schema import label, prepare_layer
 
@@ -32,6 +33,7 @@ __all__ = ["assess_parks"]
 _RULES = "assessment"
 _SCHEME = "assessment_scheme"
 _EXPANSION = "assessment_expansion"
+_GROUNDS = "assessment_reduction_grounds"
 _ASSESSMENT_KEYS = (
     "pass_mark",
     "yellow_card_bottom_n",
@@ -216,6 +218,8 @@ def assess_parks(
         indicators (the column names of :func:`landkit.park_indicators`). A row's
         own score wins over one computed from its indicators. Optional columns:
         ``idle_land_rate`` and ``land_development_rate`` (area reduction),
+        ``violates_plans``, ``pollution_untreated`` and ``investment_difficulty``
+        (yes/no: the competent authority's own findings on those grounds),
         ``built_area_ha`` and ``approved_area_ha`` or ``built_share`` and the
         expansion table's indicators (expansion readiness).
     year : int
@@ -244,8 +248,15 @@ def assess_parks(
         (score ≥ pass mark), ``yellow_card`` (failed, or ``bottom_rank`` within
         the last three; ties at the edge are all in), ``last_place_years``
         (consecutive years last, up to ``year``), ``delist_recommended`` (last
-        three years running), ``long_idle``, ``low_development``,
-        ``reduce_or_downgrade``, ``built_share``, ``expansion_ready``, ``status``
+        three years running), one column per reduction ground clause 十九 names
+        (``violates_plans`` 违反相关规划, ``pollution_untreated`` 未按要求开展污染治理,
+        ``long_idle`` 长期圈占土地, ``investment_difficulty`` 招商引资困难,
+        ``low_development`` 开发程度较低; the ``assessment_reduction_grounds``
+        table), ``reduce_or_downgrade`` (True when a ground holds, False only
+        when every ground was judged and none holds, else NA),
+        ``not_evaluated`` (the grounds not judged, separated by ``;``: landkit
+        judges only the two with data, the others come from yes/no history
+        columns of the same name), ``built_share``, ``expansion_ready``, ``status``
         (``evaluated``/``not_evaluated``), ``reasons`` (Chinese, each outcome with
         its clause), ``legal_basis``, ``expansion_notes``, ``example_values`` (the
         example rules the row's outcomes rest on) and ``points_<indicator>`` for
@@ -312,6 +323,7 @@ def assess_parks(
         year=year,
         rule_tables=[
             _RULES,
+            _GROUNDS,
             _SCHEME if scheme is None else "scheme (given)",
             _EXPANSION if expansion is None else "expansion (given)",
         ],
@@ -368,8 +380,18 @@ def _last_place_runs(scored: pd.DataFrame, year: int) -> pd.Series:
     return pd.Series(runs, dtype=int)
 
 
+def _grounds() -> pd.DataFrame:
+    """The reduction grounds clause 十九 names, in its order, with the column each is judged from."""
+    return standards.table(_GROUNDS)
+
+
 def _reduction_flags(table: pd.DataFrame, year: int, rule_values) -> pd.DataFrame:
-    """long_idle, low_development and reduce_or_downgrade (clause 十九)."""
+    """Every reduction ground of clause 十九, reduce_or_downgrade and not_evaluated.
+
+    ``long_idle`` and ``low_development`` are judged from the history's rates; the
+    grounds landkit has no data for (违反相关规划, 未按要求开展污染治理, 招商引资困难) come
+    from yes/no history columns of the same name when the user gives them, else NA.
+    """
     idle_min = rule_values["long_idle_rate_min"].value
     idle_years = int(rule_values["long_idle_years"].value)
     values = _numeric_columns(table, ["idle_land_rate", "land_development_rate"])
@@ -390,7 +412,17 @@ def _reduction_flags(table: pd.DataFrame, year: int, rule_values) -> pd.DataFram
         out["low_development"] = _flag(
             rate < rule_values["low_development_rate_max"].value, rate.notna()
         )
-    out["reduce_or_downgrade"] = out["long_idle"] | out["low_development"]
+    grounds = _grounds()
+    rows = table[table["year"] == year].set_index("park_id").reindex(current.index)
+    for key in grounds.loc[grounds["evaluated_from"] == "", "key"]:
+        given = rows[key] if key in rows.columns else pd.Series(pd.NA, index=current.index)
+        out[key] = as_boolean(given)
+    keys = grounds["key"].tolist()
+    out = out[keys]
+    out["reduce_or_downgrade"] = _any_of(out)
+    out["not_evaluated"] = [
+        ";".join(k for k in keys if pd.isna(out.at[park, k])) or None for park in out.index
+    ]
     return out
 
 
@@ -426,6 +458,11 @@ def _all_of(conditions: pd.DataFrame) -> pd.Series:
     out[all_true] = True
     out[any_false] = False
     return out
+
+
+def _any_of(conditions: pd.DataFrame) -> pd.Series:
+    """Row-wise Kleene OR of nullable boolean columns: True if any is True, NA if any unknown."""
+    return ~_all_of(~conditions.astype("boolean"))
 
 
 def _true(value: object) -> bool:
@@ -546,6 +583,11 @@ def _reason_texts(out, current, *, rule_values, history_years, scheme_name) -> p
                     examples("low_development_rate_max"),
                 )
             )
+        for key, name in _grounds().query("evaluated_from == ''")[["key", "name"]].itertuples(
+            index=False
+        ):
+            if _true(row[key]):
+                found.append((f"建议核减核准面积或降级：{name}（依据所给认定）", "十九", []))
         if _true(row["expansion_ready"]):
             found.append(
                 ("具备扩区条件（按核准面积基本建成且达到集约用地标准）", "十六", [_EXPANSION])

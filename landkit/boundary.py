@@ -35,10 +35,11 @@ from shapely.geometry import MultiPolygon, Polygon
 
 from . import standards
 from .columns import feature_id_column, feature_name_column
-from .crs import area_crs, m2_to_ha, m2_to_mu, measure_area, require_crs
+from .crs import area_crs, crs_note, m2_to_ha, m2_to_mu, measure_area, require_crs
 from .errors import GeometryError, InputError
 from .geometry import is_absent, require_polygonal
 from .io import atomic_path, write_table
+from .io.coordinate_txt import _target_zone as txt_zone
 from .provenance import provenance
 from .rings import POINT_IDS, format_point_ids, numbered_rings
 from .schema import label, prepare_layer
@@ -98,12 +99,13 @@ def boundary_points(
     Parameters
     ----------
     feature : GeoDataFrame or GeoSeries
-        One polygon or multipolygon row, in any CRS. A Gauss-Krüger (or UTM)
-        zone CRS that contains the feature is used as it is (a zone prefix on
-        the eastings is kept); otherwise the feature is projected to the
-        CGCS2000 3-degree zone of its centre (:func:`landkit.crs.area_crs`).
-        A feature read from a coordinate TXT keeps its surveyed point numbers
-        and order (column ``boundary_point_ids``, see :mod:`landkit.rings`).
+        One polygon or multipolygon row, in any CRS. It is listed in the zone
+        the coordinate TXT writes it in (:func:`landkit.io.write_coordinate_txt`):
+        its own Gauss-Krüger zone when it lies in one, else the CGCS2000 3-degree
+        zone of its centre, always with the zone number before Y, so the table
+        and the TXT carry the same coordinates. A feature read from a coordinate
+        TXT keeps its surveyed point numbers and order (column
+        ``boundary_point_ids``, see :mod:`landkit.rings`).
     id_col, name_col : str, optional
         The columns of the feature's id and name; by default the canonical or
         a recognised column (宗地编号, 园区代码, 开发区名称 …).
@@ -117,12 +119,15 @@ def boundary_points(
         ``ring`` (圈号: 1 the outer ring, then holes and further parts),
         ``point_id`` (J1, J2 … from the vertex nearest the north-west corner,
         outer rings clockwise, holes anticlockwise), ``x_m`` (northing) and
-        ``y_m`` (easting) rounded to the millimetre, ``edge_length_m`` (to the
+        ``y_m`` (easting with the zone number, e.g. 34 5xx xxx.xxx) rounded to
+        the millimetre, ``edge_length_m`` (to the
         next point of the ring, from the rounded coordinates; NaN on the closing
         row).
 
         ``attrs`` holds ``area_m2``, ``area_ha`` and ``area_mu`` (planar, from
         the listed coordinates), ``crs`` (the CRS of the coordinates),
+        ``crs_note`` (the coordinate system in Chinese: 2000国家大地坐标系，
+        高斯-克吕格投影，3度带，中央子午线，带号; :func:`landkit.crs.crs_note`),
         ``feature_id``, ``name`` and ``landkit_provenance``.
 
     Examples
@@ -130,13 +135,15 @@ def boundary_points(
     >>> import landkit as lk
     >>> parks = lk.read_layer(lk.sample_data_path(), "parks")
     >>> table = boundary_points(parks.iloc[[0]])
-    >>> table.iloc[0]["point_id"], table.attrs["crs"]
-    ('J1', 'EPSG:4543')
+    >>> table.iloc[0]["point_id"], table.attrs["crs"], int(table.iloc[0]["y_m"] // 1_000_000)
+    ('J1', 'EPSG:4522', 34)
+    >>> table.attrs["crs_note"]
+    '2000国家大地坐标系，高斯-克吕格投影，3度带，中央子午线102°E，带号34（Y坐标含带号）'
     >>> bool(abs(table.attrs["area_m2"] - lk.crs.measure_area(parks.iloc[[0]]).iloc[0]) < 1)
     True
     """
     frame = _single_feature(feature, what="boundary_points")
-    crs = area_crs(frame)
+    crs = txt_zone(frame, None).crs  # the zone and Y convention of the coordinate TXT
     projected = frame.geometry.to_crs(crs).iloc[0]
     rows = []
     rings, area = numbered_rings(projected, _first_value(frame, (POINT_IDS,)))
@@ -151,8 +158,9 @@ def boundary_points(
         area_m2=area,
         area_ha=m2_to_ha(area),
         area_mu=m2_to_mu(area),
-        crs=f"EPSG:{crs.to_epsg()}" if crs.to_epsg() else crs.to_string(),
+        crs=f"EPSG:{crs.to_epsg()}",
         crs_name=crs.name,
+        crs_note=crs_note(crs),
         feature_id=_first_value(frame, [id_col or feature_id_column(frame)]) or str(frame.index[0]),
         name=_first_value(frame, [name_col or feature_name_column(frame)]),
     )
@@ -197,7 +205,7 @@ def write_boundary_points(points: pd.DataFrame, target, *, title: str = "界址�
     sheet["A1"].font = Font(bold=True, size=14)
     sheet["A1"].alignment = Alignment(horizontal="center")
     sheet.append(["编号", attrs.get("feature_id"), "名称", attrs.get("name")])
-    sheet.append(["坐标系", f"{attrs.get('crs_name', '')}（{attrs.get('crs', '')}）"])
+    sheet.append(["坐标系", attrs.get("crs_note") or attrs.get("crs_name", ""), attrs.get("crs")])
     sheet.append(
         [
             "面积（m²）",

@@ -39,6 +39,7 @@ import pandas as pd
 from . import standards
 from .crs import SQM_PER_HA, m2_to_mu
 from .errors import InputError, SchemaError, describe_ids
+from .industry_codes import industry_codes, normalise_industry_code
 
 __all__ = [
     "CONTROL_INDICATORS",
@@ -301,23 +302,17 @@ def numeric_column(frame: pd.DataFrame, column: str) -> pd.Series:
 
 
 def _industry_division(value: object) -> str | None:
-    """The two-digit division of an industry code: ``"C2611"`` → ``"26"``, 26.0 → ``"26"``."""
-    if value is None or value is pd.NA or (isinstance(value, float) and np.isnan(value)):
-        return None
-    if isinstance(value, float) and value.is_integer():
-        value = int(value)
-    digits = re.sub(r"^[A-Za-z]+", "", str(value).strip())
-    match = re.match(r"^(\d{2})", digits)
-    return match.group(1) if match else None
+    """The two-digit division of an industry code in any form: ``"C2611"`` → ``"26"``."""
+    code = normalise_industry_code(value)
+    return None if code is None else code[:2]
 
 
 def industry_divisions(frame: pd.DataFrame) -> list[str | None]:
     """The two-digit industry division of every row (None where unknown)."""
     if "industry_code" not in frame.columns:
         return [None] * len(frame)
-    codes, uniques = pd.factorize(frame["industry_code"].astype(object), use_na_sentinel=True)
-    found = np.array([_industry_division(u) for u in uniques] + [None], dtype=object)
-    return found[codes].tolist()
+    codes = industry_codes(frame["industry_code"], layer="parcels", ids=frame.get("parcel_id"))
+    return codes["industry_division"].tolist()
 
 
 @cache

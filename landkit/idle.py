@@ -659,7 +659,8 @@ def _findings(frame, dates, start, causes, rules, rest, day) -> pd.DataFrame:
     table["legal_basis"] = [_legal_basis(k, c) for k, c in zip(keys, carried, strict=True)]
     table["missing_fields"] = _missing(facts)
     table["missing_fields_zh"] = [
-        _fields_zh(t) if isinstance(t, str) else None for t in table["missing_fields"]
+        value_label("missing_fields", t) if isinstance(t, str) else None
+        for t in table["missing_fields"]
     ]
     rows = pd.concat(
         [table, facts["agreed"].rename("agreed"), facts["halted_on"].rename("halted")], axis=1
@@ -693,13 +694,6 @@ def _missing(facts) -> list[str | None]:
         [facts[key] for key in texts], [t.to_numpy(dtype=object) for t in texts.values()], None
     )
     return missing.tolist()
-
-
-def _fields_zh(missing: str) -> str:
-    """``a or b; c`` with each column named in Chinese: ``甲或乙、丙``."""
-    return "、".join(
-        "或".join(label(name) for name in group.split(" or ")) for group in missing.split("; ")
-    )
 
 
 def _steps(key: str) -> list[str]:
@@ -796,14 +790,10 @@ def _review_reasons(start, review: np.ndarray, suspected: np.ndarray) -> list[st
 
 def _holiday_notes(calendar_end: pd.Series, moved_end: pd.Series, rest) -> list[str | None]:
     """Per row with a period: whether 民法典 art. 203 was applied, and what it moved."""
-    notes = []
-    for end, moved in zip(calendar_end, moved_end, strict=True):
-        if pd.isna(end):
-            notes.append(None)
-        elif rest is None:
-            notes.append(_text("holiday_not_applied"))
-        elif moved != end:
-            notes.append(_text("holiday_moved").format(end=_day(end), moved=_day(moved)))
-        else:
-            notes.append(None)
-    return notes
+    if rest is None:
+        return [None if pd.isna(end) else _text("holiday_not_applied") for end in calendar_end]
+    moved_text = _text("holiday_moved")
+    return [
+        moved_text.format(end=_day(end), moved=_day(moved)) if pd.notna(end) and moved != end else None
+        for end, moved in zip(calendar_end, moved_end, strict=True)
+    ]

@@ -166,7 +166,8 @@ def value_label(field: str, value: object) -> str:
 def _one(field: str, code: str) -> str:
     named = _values().get(field, {}).get(code)
     if named is None and field in _COLUMN_FIELDS:
-        named = _names().get(code)
+        names = [_names().get(part.strip()) for part in code.split(" or ")]
+        named = "或".join(names) if all(names) else None  # ``a or b``: either column
     return code if named is None else named
 
 

@@ -32,10 +32,10 @@ from openpyxl.utils import get_column_letter
 from .constraints import LINE_KEYS, line_columns
 from .errors import InputError
 from .idle import FLAGGED
+from .ids import id_keys, join_on_ids
 from .io import atomic_path
 from .labels import as_boolean, column_label, is_fraction, value_label
 from .provenance import KEY as PROVENANCE_KEY
-from .schema import id_keys, join_on_ids
 
 __all__ = ["write_report"]
 

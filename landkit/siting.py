@@ -4,14 +4,17 @@ Beside the annual assessment (:mod:`landkit.assess`), the Kunming policy on
 development zones (昆政办〔2019〕15号) sets where parks and industrial projects may be:
 
 * (十六) at most one park per county (:func:`parks_per_county`);
-* (十) new industrial projects inside a park, mining and energy projects excepted
-  (:func:`parcels_outside_parks`);
+* (十) new industrial projects (granted on or after the policy date) inside a park
+  of 市级 or above, mining and energy projects excepted (:func:`parcels_outside_parks`);
 * (十七) protective distances between hazardous industries and housing or public
   services (:func:`protective_distance_check`).
 
-The numbers come from the ``assessment`` table (the county limit, the outside-park
-tolerance and exemptions) and the ``protective_distances`` table of
-``landkit/standards/``, whose distances are ``example`` values.
+The numbers come from the ``assessment`` table (the county limit, the policy date,
+the minimum park level, the outside-park tolerance and exemptions), the
+``park_levels`` table and the ``protective_distances`` table of
+``landkit/standards/``, whose distances are ``example`` values. Industry codes are
+read in every written form (``C2614``, ``2614``, ``C26``, ``26``) through
+:mod:`landkit.industry_codes`.
 """
 
 from __future__ import annotations
@@ -19,6 +22,7 @@ from __future__ import annotations
 import logging
 import warnings
 from collections.abc import Iterable, Mapping
+from functools import cache
 
 import geopandas as gpd
 import numpy as np
@@ -29,11 +33,17 @@ from . import standards
 from .crs import SQM_PER_MU, area_zones, require_crs
 from .errors import DataWarning, InputError, SchemaError, describe_ids
 from .geometry import is_absent, is_polygonal, repair, require_polygonal
+from .industry_codes import industry_codes, normalise_industry_code
 from .landuse import map_land_use
 from .provenance import provenance
 from .schema import prepare_layer
 
-__all__ = ["parcels_outside_parks", "parks_per_county", "protective_distance_check"]
+__all__ = [
+    "OUTSIDE_PARK_FINDINGS",
+    "parcels_outside_parks",
+    "parks_per_county",
+    "protective_distance_check",
+]
 
 logger = logging.getLogger(__name__)
 
@@ -185,8 +195,64 @@ def _land_class(frame: pd.DataFrame, category: str) -> pd.Series:
 
 
 def _code_in(codes: pd.Series, prefixes: Iterable[str]) -> pd.Series:
-    text = codes.astype("string").str.strip()
-    return text.str.startswith(tuple(prefixes)).fillna(False).astype(bool)
+    """True where a normalised code starts with one of the (normalised) prefixes."""
+    wanted = tuple(code for code in map(normalise_industry_code, prefixes) if code)
+    return codes.astype("string").str.startswith(wanted).fillna(False).astype(bool)
+
+
+@cache
+def _level_ranks() -> dict[str, tuple[str, int]]:
+    """Every written park level (lower case) → (level code, rank); 市级 ranks 2."""
+    out = {}
+    for row in standards.table("park_levels").itertuples():
+        for name in (row.level, *row.names.split("|")):
+            out[name.strip().lower()] = (row.level, int(row.rank))
+    return out
+
+
+def _park_levels(parks: gpd.GeoDataFrame) -> pd.Series:
+    """The level code of every park (``national`` … ``township``); NA where unknown."""
+    if "level" not in parks.columns:
+        return pd.Series(pd.NA, index=parks.index, dtype=object)
+    ranks = _level_ranks()
+    text = parks["level"].astype("string").str.strip().str.lower()
+    return text.map(lambda v: ranks.get(v, (pd.NA,))[0] if pd.notna(v) else pd.NA)
+
+
+def _location(part, polygonal, unions, tolerance_m2: float):
+    """location_status, the area outside every park and outside the qualifying parks."""
+    qualifying, lower, unknown = unions
+    every = shapely.union_all([qualifying, lower, unknown])
+    area = shapely.area(part)
+    out_every = shapely.area(shapely.difference(part, every))
+    beyond = shapely.difference(part, qualifying)
+    out_qualifying = shapely.area(beyond)
+    in_unknown = shapely.area(shapely.intersection(beyond, unknown))
+    status = np.where(
+        out_every >= tolerance_m2,
+        np.where(out_every < area - tolerance_m2, "partly_outside", "outside"),
+        np.where(in_unknown >= tolerance_m2, "park_level_unknown", "in_lower_level_park"),
+    )
+    status = np.where(out_qualifying < tolerance_m2, "inside", status)
+    points = np.where(
+        shapely.intersects(part, qualifying),
+        "inside",
+        np.where(
+            shapely.intersects(part, unknown),
+            "park_level_unknown",
+            np.where(shapely.intersects(part, lower), "in_lower_level_park", "outside"),
+        ),
+    )
+    return (
+        np.where(polygonal, status, points),
+        np.where(polygonal, out_every, np.nan),
+        np.where(polygonal, out_qualifying, np.nan),
+        np.where(polygonal, area, np.nan),
+    )
+
+
+OUTSIDE_PARK_FINDINGS = ("outside", "partly_outside", "in_lower_level_park")
+"""The ``park_status`` values that break clause 十 (a new industrial project)."""
 
 
 def parcels_outside_parks(
@@ -197,27 +263,37 @@ def parcels_outside_parks(
     tolerance_m2: float | None = None,
     rules: Mapping[str, object] | pd.DataFrame | None = None,
 ) -> gpd.GeoDataFrame:
-    """Industrial parcels or projects outside every park (clause 十).
+    """Industrial parcels or projects outside every park of 市级 or above (clause 十).
 
-    New industrial projects must lie in a city-level or higher park; mining and
-    energy projects, which need particular sites, are exempt (division codes in
-    the ``assessment`` table, ``outside_park_exempt_industries``).
+    "除矿产资源、能源开发等对选址有特殊要求的项目外，新上工业项目必须安排在当地市级及以上园区":
+    the rule concerns *new* industrial projects and parks at 市级 or above. So
+
+    * a parcel granted (``grant_date``) before the policy date (the ``assessment``
+      table's ``policy_date``, 2019-01-18) is ``existing``, and one without a grant
+      date is ``date_unknown``: neither is a violation;
+    * a park's ``level`` (级别: 国家级, 省级, 市级, 县级 … through the ``park_levels``
+      table; minimum ``outside_park_min_level``) decides whether it counts: a
+      parcel lying only in parks below 市级 is ``in_lower_level_park``, one in a
+      park whose level is missing ``park_level_unknown`` (never ``inside``);
+    * mining and energy projects are exempt (industry codes in the ``assessment``
+      table, ``outside_park_exempt_industries``, matched in any written form
+      through :func:`landkit.industry_codes.industry_codes`).
 
     A row is industrial when its ``land_use`` maps to 1001 工业用地 (三调 0601 with
-    ``land_use_scheme="sandiao"``, GB 50137 M…); without ``land_use``, when its ``industry_code`` is an
-    industry in the statistical sense (工业: mining, manufacturing and utilities,
-    GB/T 4754 divisions 06–46). Areas are measured in the Gauss-Krüger zone of each
-    feature. Points (projects) are inside when they fall in or on a park.
+    ``land_use_scheme="sandiao"``, GB 50137 M…); without ``land_use``, when its
+    ``industry_code`` lies in 门类 B, C or D (工业 in the statistical sense). Areas
+    are measured in the Gauss-Krüger zone of each feature. Points (projects) are
+    inside when they fall in or on a park.
 
     Parameters
     ----------
     parcels : GeoDataFrame
         Parcels or project points.
     parks : GeoDataFrame
-        Park boundaries.
+        Park boundaries with ``level``.
     since : date or str, optional
-        Only parcels granted (``grant_date``) on or after this date are new
-        projects; older ones get ``existing``. Default: every parcel is checked.
+        Parcels granted on or after this date are new projects (default: the
+        table's ``policy_date``); the same as ``rules={"policy_date": ...}``.
     tolerance_m2 : float, optional
         Outside area below this counts as inside (default: the table's
         ``outside_park_tolerance_m2``); the same as
@@ -230,105 +306,128 @@ def parcels_outside_parks(
     -------
     GeoDataFrame
         A copy of ``parcels`` (same index and order) with ``industrial``,
-        ``exempt``, ``outside_park_m2``, ``outside_park_mu``, ``outside_share``
-        and ``park_status`` ∈ {``inside``, ``partly_outside``, ``outside``,
-        ``not_industrial``, ``exempt``, ``existing``, ``unknown_use``,
-        ``no_geometry``}, ``legal_basis``.
+        ``exempt``, ``new_project`` (granted on or after the policy date; NA
+        without a grant date), ``outside_park_m2`` and ``outside_park_mu``
+        (outside every park), ``outside_qualifying_park_m2`` (outside every park
+        of 市级 or above), ``outside_share``, ``location_status`` ∈ {``inside``
+        (in a park of 市级 or above), ``partly_outside``, ``outside``,
+        ``in_lower_level_park``, ``park_level_unknown``, ``no_geometry``},
+        ``park_status`` (the finding) ∈ {``inside``, ``partly_outside``,
+        ``outside``, ``in_lower_level_park``, ``park_level_unknown``,
+        ``not_industrial``, ``exempt``, ``existing``, ``date_unknown``,
+        ``unknown_use``, ``no_geometry``} and ``legal_basis`` (filled for the
+        findings ``outside``, ``partly_outside`` and ``in_lower_level_park``).
 
     Examples
     --------
     >>> import landkit as lk
     >>> path = lk.sample_data_path()
     >>> result = parcels_outside_parks(lk.read_layer(path, "parcels"), lk.read_layer(path, "parks"))
-    >>> set(result["park_status"]) <= {"inside", "partly_outside", "outside", "not_industrial",
-    ...                                "exempt", "existing", "unknown_use", "no_geometry"}
-    True
+    >>> result["park_status"].value_counts().to_dict()
+    {'inside': 89, 'not_industrial': 10}
     """
     rules = standards.overrides(
-        rules, _RULES, given={"outside_park_tolerance_m2": tolerance_m2}
+        rules, _RULES, given={"outside_park_tolerance_m2": tolerance_m2, "policy_date": since}
     )
     require_crs(parcels, layer="parcels")
     require_crs(parks, layer="parks")
     table = prepare_layer(parcels, "parcels", layer="parcels")
-    tolerance = standards.get(_RULES, "outside_park_tolerance_m2", rules=rules)
-    exemptions = standards.get(_RULES, "outside_park_exempt_industries", rules=rules)
-    tolerance_m2 = float(tolerance.value)
-    exempt_codes = str(exemptions.value).split(";")
+    used = {
+        key: standards.get(_RULES, key, rules=rules)
+        for key in (
+            "outside_park_tolerance_m2",
+            "outside_park_exempt_industries",
+            "policy_date",
+            "outside_park_min_level",
+        )
+    }
+    tolerance_m2 = float(used["outside_park_tolerance_m2"].value)
+    exempt_codes = str(used["outside_park_exempt_industries"].value).split(";")
+    policy_date = pd.Timestamp(used["policy_date"].value)
+    min_level = _level_ranks().get(str(used["outside_park_min_level"].value).strip().lower())
+    if min_level is None:
+        msg = (
+            f"rules: outside_park_min_level {used['outside_park_min_level'].value!r} is no park "
+            f"level. Fix: use one of {', '.join(standards.table('park_levels')['level'])}."
+        )
+        raise InputError(msg)
 
     industrial = pd.Series(pd.NA, index=table.index, dtype="boolean")
     if "land_use" in table.columns:
         industrial = _land_class(table, "industrial")
+    exempt = pd.Series(False, index=table.index)
     if "industry_code" in table.columns:
-        codes = table["industry_code"].astype("string").str.strip().str[:2]
-        in_industry = pd.to_numeric(codes, errors="coerce").between(6, 46)
-        by_code = in_industry.astype("boolean").where(codes.notna(), pd.NA)
-        industrial = industrial.fillna(by_code)
-        exempt = _code_in(table["industry_code"], exempt_codes)
-    else:
-        exempt = pd.Series(False, index=table.index)
+        codes = industry_codes(
+            table["industry_code"],
+            table.get("industry_code_edition"),
+            layer="parcels",
+            ids=table.get("parcel_id"),
+        )
+        industrial = industrial.fillna(codes["industrial"])
+        exempt = _code_in(codes["industry_code"], exempt_codes)
 
     geoms, repaired = repair(table, layer="parcels")
     geoms = geoms.reset_index(drop=True)  # positions from here on
     absent = is_absent(geoms)
+    location = np.full(len(geoms), "no_geometry", dtype=object)
     outside_m2 = np.full(len(geoms), np.nan)
+    outside_qualifying_m2 = np.full(len(geoms), np.nan)
     area_m2 = np.full(len(geoms), np.nan)
-    points_out = np.zeros(len(geoms), dtype=bool)
     park_geoms, _ = repair(parks, layer="parks")
     require_polygonal(park_geoms, parks.get("park_id", parks.index), layer="parks")
+    levels = _park_levels(parks)
+    rank = levels.map(lambda v: _level_ranks()[v][1] if pd.notna(v) else np.nan).to_numpy()
+    groups = (rank >= min_level[1], rank < min_level[1], np.isnan(rank.astype(float)))
     zones = area_zones(geoms)
     logger.info("measuring in %s", ", ".join(crs.to_string() for crs, _ in zones))
     for crs, idx in zones:
         positions = idx.to_numpy()
+        positions = positions[~absent[positions]]
         part = geoms.iloc[positions].to_crs(crs).values
-        park_union = shapely.union_all(park_geoms.to_crs(crs).values)
+        projected = park_geoms.to_crs(crs).values
+        unions = [shapely.union_all(projected[group]) for group in groups]
         polygonal = is_polygonal(part)
-        area_m2[positions] = np.where(polygonal, shapely.area(part), np.nan)
-        outside = shapely.area(shapely.difference(part, park_union))
-        outside_m2[positions] = np.where(polygonal, outside, np.nan)
-        points_out[positions] = ~polygonal & ~shapely.intersects(part, park_union)
+        found = _location(part, polygonal, unions, tolerance_m2)
+        location[positions], outside_m2[positions] = found[0], found[1]
+        outside_qualifying_m2[positions], area_m2[positions] = found[2], found[3]
 
     out = parcels.copy()
     out["industrial"] = industrial.to_numpy()
     out["exempt"] = exempt.to_numpy()
+    new = pd.Series(pd.NA, index=table.index, dtype="boolean")
+    if "grant_date" in table.columns:
+        granted = pd.to_datetime(table["grant_date"], errors="coerce")
+        new = (granted >= policy_date).astype("boolean").where(granted.notna(), pd.NA)
+    out["new_project"] = new.to_numpy()
     out["outside_park_m2"] = outside_m2
     out["outside_park_mu"] = outside_m2 / SQM_PER_MU
+    out["outside_qualifying_park_m2"] = outside_qualifying_m2
     with np.errstate(invalid="ignore", divide="ignore"):
         out["outside_share"] = np.where(area_m2 > 0, outside_m2 / area_m2, np.nan)
-    status = np.where(
-        points_out | (outside_m2 >= tolerance_m2),
-        np.where((outside_m2 < area_m2 - tolerance_m2), "partly_outside", "outside"),
-        "inside",
-    )
+    out["location_status"] = location
     known = industrial.notna().to_numpy()
     is_industrial = industrial.fillna(False).to_numpy(dtype=bool)
-    status = np.where(known, status, "unknown_use")
+    status = np.where(known, location, "unknown_use")
     status = np.where(known & ~is_industrial, "not_industrial", status)
     status = np.where(is_industrial & exempt.to_numpy(), "exempt", status)
-    if since is not None:
-        if "grant_date" not in table.columns:
-            raise SchemaError(
-                "parcels: since= needs a 'grant_date' column (供地日期). Fix: add it."
-            )
-        older = (table["grant_date"] < pd.Timestamp(since)).fillna(False).to_numpy()
-        status = np.where(
-            older & np.isin(status, ["inside", "partly_outside", "outside"]), "existing", status
-        )
+    finding = np.isin(status, OUTSIDE_PARK_FINDINGS)
+    status = np.where(finding & new.isna().to_numpy(), "date_unknown", status)
+    status = np.where(finding & new.eq(False).fillna(False).to_numpy(), "existing", status)
     status = np.where(absent, "no_geometry", status)
     out["park_status"] = status
-    flagged = np.isin(status, ["outside", "partly_outside"])
     out["legal_basis"] = np.where(
-        flagged, f"{_ref('十')}：新上工业项目必须安排在市级及以上园区", ""
+        np.isin(status, OUTSIDE_PARK_FINDINGS), f"{_ref('十')}：新上工业项目必须安排在当地市级及以上园区", ""
     )
     if repaired.any():
         out["geometry_repaired"] = repaired
     out.attrs["landkit_provenance"] = provenance(
         inputs={"parcels": parcels, "parks": parks},
-        rule_tables=[_RULES],
-        rules=[tolerance.describe(), exemptions.describe()],
+        rule_tables=[_RULES, "park_levels", "industry_sections"],
+        rules=[rule.describe() for rule in used.values()],
         area_crs=[crs.to_string() for crs, _ in zones],
         tolerance_m2=tolerance_m2,
         exempt_industries=exempt_codes,
-        since=since if since is not None else "all parcels",
+        parks_without_known_level=int(levels.isna().sum()),
     )
     return out
 
@@ -346,7 +445,6 @@ def _distance_table(distances: pd.DataFrame | None) -> pd.DataFrame:
             f"distances: missing column(s) {', '.join(missing)}. "
             "Fix: give industry_code, distance_m"
         )
-    table["industry_code"] = table["industry_code"].astype(str).str.strip()
     table["distance_m"] = pd.to_numeric(table["distance_m"], errors="coerce")
     if table["distance_m"].isna().any() or (table["distance_m"] < 0).any():
         bad = table.loc[table["distance_m"].isna() | (table["distance_m"] < 0), "industry_code"]
@@ -356,6 +454,11 @@ def _distance_table(distances: pd.DataFrame | None) -> pd.DataFrame:
     if "industry_code_edition" not in table.columns:
         table["industry_code_edition"] = "2017"
     table["industry_code_edition"] = _edition(table["industry_code_edition"])
+    table["industry_code"] = industry_codes(
+        table["industry_code"],
+        table["industry_code_edition"].astype(int),
+        layer="distances",
+    )["industry_code"]
     if "status" not in table.columns:
         table["status"] = "user"
     return table
@@ -368,13 +471,15 @@ def _edition(values: pd.Series) -> pd.Series:
 
 
 def _required_distances(table: pd.DataFrame, rules: pd.DataFrame) -> pd.DataFrame:
-    """The distance row matching each plant's code (the longest matching code prefix)."""
-    codes = table["industry_code"].astype("string").str.strip()
-    editions = (
-        _edition(table["industry_code_edition"])
-        if "industry_code_edition" in table.columns
-        else pd.Series("2017", index=table.index)
-    )
+    """The distance row matching each plant's code (the longest matching code prefix).
+
+    Codes in any written form (``"C2614"``, ``"2614"``, ``"C26"``, ``"26"``) match.
+    """
+    given = table.get("industry_code_edition")
+    codes = industry_codes(
+        table["industry_code"], given, layer="plants", ids=table.get("parcel_id")
+    )["industry_code"].astype("string")
+    editions = _edition(given) if given is not None else pd.Series("2017", index=table.index)
     out = pd.DataFrame(
         {"required_distance_m": np.nan, "distance_rule_status": None, "industry_name": None},
         index=table.index,

@@ -175,10 +175,37 @@ def test_area_reduction_flags_from_idle_and_development():
     # C idle ≥ 5 % two years running; B only this year; D develops little
     assert result["long_idle"].tolist() == [False, False, True, False, False]
     assert result["low_development"].tolist() == [False, False, False, True, False]
-    assert result["reduce_or_downgrade"].tolist() == [False, False, True, True, False]
+    # the clause's other grounds were not judged: no park is cleared of every ground
+    assert result["reduce_or_downgrade"].tolist() == [pd.NA, pd.NA, True, True, pd.NA]
     assert "长期圈占土地" in result.at["C", "reasons"] and "示例值" in result.at["C", "reasons"]
     without = assess_parks(history_frame(), year=2025)
     assert without["reduce_or_downgrade"].isna().all()
+
+
+def test_every_reduction_ground_of_clause_19_is_listed():
+    history = history_frame()
+    history["idle_land_rate"] = 0.0
+    history["land_development_rate"] = 0.9
+    result = assess_parks(history, year=2025)
+    grounds = ["violates_plans", "pollution_untreated", "long_idle", "investment_difficulty",
+               "low_development"]  # fmt: skip
+    assert all(g in result.columns for g in grounds)
+    assert (
+        result["not_evaluated"] == "violates_plans;pollution_untreated;investment_difficulty"
+    ).all()
+    assert result["violates_plans"].isna().all() and result["reduce_or_downgrade"].isna().all()
+    assert lk.labels.value_label("not_evaluated", result["not_evaluated"].iloc[0]) == (
+        "违反相关规划、未按要求开展污染治理、招商引资困难"
+    )
+    nothing = assess_parks(history_frame(), year=2025)
+    assert nothing["not_evaluated"].iloc[0] == ";".join(grounds)
+    # the authority's own findings on the other grounds, given as yes/no columns
+    judged = history.assign(violates_plans="否", pollution_untreated="否", investment_difficulty="否")
+    judged.loc[(judged["park_id"] == "B") & (judged["year"] == 2025), "violates_plans"] = "是"
+    result = assess_parks(judged, year=2025)
+    assert result["not_evaluated"].isna().all()
+    assert result["reduce_or_downgrade"].tolist() == [False, True, False, False, False]
+    assert "违反相关规划（依据所给认定）" in result.at["B", "reasons"]
 
 
 def test_expansion_readiness():

@@ -159,8 +159,14 @@ CASES = {
     "zonal_stats": (lambda s, d: lk.zonal_stats(s["parcels"], RASTER), lambda n: n),
 }
 
-# public callables that take no layer: readers and the sample's path
-NO_LAYER = {"read_coordinate_txt", "read_layer", "read_table", "sample_data_path"}
+# public callables that take no layer: readers, the sample's path, a code normaliser
+NO_LAYER = {
+    "normalise_industry_code",
+    "read_coordinate_txt",
+    "read_layer",
+    "read_table",
+    "sample_data_path",
+}
 # an empty layer is refused with a landkit error saying why, never an IndexError: functions that
 # take exactly one feature, and outputs that would hold nothing (a map, a coordinate file, the
 # assessment of a year without parks)

@@ -455,7 +455,7 @@ def test_round_trip_and_point_order_property(tmp_path_factory, points, dx, dy):
     layer = gpd.GeoDataFrame({"parcel_id": ["H"]}, geometry=[geom], crs=4543)
     table = lk.boundary_points(layer)
     outer = table[table["ring"] == 1]
-    xy = outer[["y_m", "x_m"]].to_numpy()
+    xy = outer[["y_m", "x_m"]].to_numpy() - [34_000_000, 0]  # Y carries the zone number 34
     assert (xy[0] == xy[-1]).all()
     assert shapely.LinearRing(xy).is_ccw is False  # clockwise
     west, north = np.round(geom.bounds[0], 3), np.round(geom.bounds[3], 3)
@@ -468,6 +468,8 @@ def test_round_trip_and_point_order_property(tmp_path_factory, points, dx, dy):
     assert back.geometry.iloc[0].hausdorff_distance(geom) < 0.001
     # the file lists the vertices as the table does
     assert np.asarray(back.geometry.iloc[0].exterior.coords) == pytest.approx(xy, abs=1e-6)
+    listed = back.to_crs(4522).geometry.iloc[0].exterior.coords  # as the file writes Y
+    assert np.asarray(listed) == pytest.approx(outer[["y_m", "x_m"]].to_numpy(), abs=1e-6)
 
 
 # ------------------------------------------------------------------ 界址点成果表
@@ -489,27 +491,30 @@ def test_boundary_points_hand_worked_rectangle_with_hole(index):
     table = lk.boundary_points(feature)
     assert ",".join(table["point_id"]) == "J1,J2,J3,J4,J1,J5,J6,J7,J8,J5"
     assert table["ring"].tolist() == [1] * 5 + [2] * 5
-    # J1 at the north-west corner, clockwise: NW → NE → SE → SW
+    # J1 at the north-west corner, clockwise: NW → NE → SE → SW; Y with the zone number 34
     assert table[["x_m", "y_m"]].iloc[:5].to_numpy().tolist() == [
-        [2_770_040, 500_000],
-        [2_770_040, 500_100],
-        [2_770_000, 500_100],
-        [2_770_000, 500_000],
-        [2_770_040, 500_000],
+        [2_770_040, 34_500_000],
+        [2_770_040, 34_500_100],
+        [2_770_000, 34_500_100],
+        [2_770_000, 34_500_000],
+        [2_770_040, 34_500_000],
     ]
     # the hole anticlockwise from its own north-west corner: NW → SW → SE → NE
     assert table[["x_m", "y_m"]].iloc[5:9].to_numpy().tolist() == [
-        [2_770_020, 500_010],
-        [2_770_010, 500_010],
-        [2_770_010, 500_020],
-        [2_770_020, 500_020],
+        [2_770_020, 34_500_010],
+        [2_770_010, 34_500_010],
+        [2_770_010, 34_500_020],
+        [2_770_020, 34_500_020],
     ]
     assert table["edge_length_m"].tolist()[:4] == [100, 40, 100, 40]
     assert np.isnan(table["edge_length_m"].iloc[4]) and np.isnan(table["edge_length_m"].iloc[9])
     assert table.attrs["area_m2"] == 4000 - 100
     assert table.attrs["area_ha"] == pytest.approx(0.39)
     assert table.attrs["area_mu"] == pytest.approx(3900 * 15 / 10000)
-    assert table.attrs["crs"] == "EPSG:4543"
+    assert table.attrs["crs"] == "EPSG:4522"  # CGCS2000 zone 34 with the zone number
+    assert table.attrs["crs_note"] == (
+        "2000国家大地坐标系，高斯-克吕格投影，3度带，中央子午线102°E，带号34（Y坐标含带号）"
+    )
     assert table.attrs["feature_id"] == "P1" and table.attrs["name"] == "甲"
     pd.testing.assert_frame_equal(feature, before)
 
@@ -532,10 +537,11 @@ def test_boundary_points_in_degrees_uses_a_zone():
     square = box(571_600, 2_770_600, 571_700, 2_770_700)
     feature = gpd.GeoDataFrame(geometry=[square], crs=4543).to_crs(4490)
     table = lk.boundary_points(feature)
-    assert table.attrs["crs"] == "EPSG:4543"
+    assert table.attrs["crs"] == "EPSG:4522"
     assert table.attrs["area_m2"] == pytest.approx(10_000, abs=0.01)
     assert table["point_id"].iloc[0] == "J1"
-    assert table[["x_m", "y_m"]].iloc[0].tolist() == pytest.approx([2_770_700, 571_600], abs=1e-3)
+    expected = [2_770_700, 34_571_600]
+    assert table[["x_m", "y_m"]].iloc[0].tolist() == pytest.approx(expected, abs=1e-3)
 
 
 def test_boundary_points_multipolygon_numbering_runs_on():
@@ -545,8 +551,24 @@ def test_boundary_points_multipolygon_numbering_runs_on():
     table = lk.boundary_points(gpd.GeoDataFrame(geometry=[parts], crs=4543))
     assert table["ring"].tolist() == [1] * 5 + [2] * 5
     assert table["point_id"].tolist()[5:] == ["J5", "J6", "J7", "J8", "J5"]
-    assert table["y_m"].iloc[0] == 500_000  # the western part first
+    assert table["y_m"].iloc[0] == 34_500_000  # the western part first
     assert table.attrs["area_m2"] == 200
+
+
+def test_boundary_points_list_y_as_the_coordinate_txt_does(tmp_path):
+    parks = lk.read_layer(lk.sample_data_path(), "parks")
+    park = parks.iloc[[0]]
+    table = lk.boundary_points(park)
+    assert (table["y_m"] // 1_000_000 == 34).all()  # the zone number before Y
+    txt = lk.write_coordinate_txt(park, tmp_path / "park.txt")
+    listed = [
+        [float(v) for v in line.split(",")[2:4]]
+        for line in txt.read_bytes().decode("gbk").splitlines()
+        if line.startswith("J")
+    ]
+    assert table[["x_m", "y_m"]].to_numpy().tolist() == listed
+    assert "带号=34" in txt.read_bytes().decode("gbk")
+    assert table.attrs["crs_note"].startswith("2000国家大地坐标系，高斯-克吕格投影，3度带")
 
 
 def test_boundary_points_rejects_bad_input():
@@ -588,7 +610,9 @@ def test_boundary_points_workbook(tmp_path):
     sheet = book["界址点成果表"]
     assert sheet["A1"].value == "界址点成果表"
     assert sheet["B2"].value == "1" and sheet["D2"].value == "彭埠单元B/R-14地块"
-    assert "EPSG:4528" in sheet["B3"].value
+    assert sheet["A3"].value == "坐标系" and sheet["C3"].value == "EPSG:4528"
+    for words in ("2000国家大地坐标系", "高斯-克吕格投影", "3度带", "中央子午线120°E", "带号40"):
+        assert words in sheet["B3"].value
     assert sheet["B4"].value == pytest.approx(57089.5, abs=0.01)
     assert sheet["D4"].value == pytest.approx(5.70895, abs=1e-5)
     header = [c.value for c in sheet[5]]

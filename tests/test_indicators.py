@@ -335,6 +335,7 @@ def test_concentration_figures():
             "企业编号": ["e1", "e2", "e3", "e4", "e5", "e6", "e7", "e8"],
             "园区编号": ["K1", "K1", "K1", "K1", "K2", "K2", "K3", "K3"],
             "产值": [100, 50, 30, 20, 90, 10, 80, 20],
+            "行业代码": ["C3670", "3670", "C26", "26", "1310", "C13", "C3911", "3911"],
             "是否主导产业": ["是", "是", "否", "否", "是", "否", "是", "否"],
             "是否新兴产业": ["是", "否", "是", "否", "是", "否", "否", "是"],
         }
@@ -349,6 +350,63 @@ def test_concentration_figures():
     assert result["meets_leading_target"].tolist() == [False, True, False]
     assert result["meets_emerging_target"].tolist() == [True, True, False]
     assert (result["leading_share_target"] == 0.8).all()
+    assert (result["comparison"] == "target_comparison").all()  # 目标对照, not a finding
+
+
+def test_concentration_counts_only_industrial_enterprises():
+    table = pd.DataFrame(
+        {
+            "enterprise_id": ["a", "b", "c", "d", "e"],
+            "park_id": ["K1"] * 5,
+            # manufacturing, power (D), mining (B), logistics (G 5810), no code
+            "industry_code": ["C3670", "D4411", "0610", "5810", None],
+            "output_wan_yuan": [60, 20, 20, 500, 400],
+            "in_leading_industry": [True, False, True, False, False],
+            "is_emerging": [True, False, False, False, False],
+        }
+    )
+    result = industry_concentration(table)
+    assert result.at["K1", "output_wan_yuan"] == 1000
+    assert result.at["K1", "industrial_output_wan_yuan"] == 100
+    assert result.at["K1", "industrial_enterprise_count"] == 3
+    assert result.at["K1", "leading_share"] == pytest.approx(0.8)
+    assert result.at["K1", "emerging_share"] == pytest.approx(0.6)
+    assert "1 家企业无行业代码" in result.at["K1", "reason"]
+    assert "1 家非工业企业" in result.at["K1", "reason"]
+    assert lk.standards.load_table("industry_sections").query("industrial == 'true'")[
+        "section"
+    ].unique().tolist() == ["B", "C", "D"]
+
+
+def test_above_scale_value_added_share_against_the_region():
+    table = pd.DataFrame(
+        {
+            "enterprise_id": ["a", "b", "c", "d"],
+            "park_id": ["K1", "K1", "K2", "K2"],
+            "industry_code": ["C3670", "C26", "C13", "5810"],
+            "output_wan_yuan": [100, 100, 100, 100],
+            "value_added_wan_yuan": [30, 10, 50, 99],
+            "is_above_scale": [True, False, True, True],
+        }
+    )
+    region = {"K1": 35, "K2": 100}
+    result = industry_concentration(table, region_value_added=region)
+    # K1: 30 of the region's 35 (the 规下 firm does not count); K2: the logistics firm is no 工业
+    assert result["above_scale_value_added_wan_yuan"].tolist() == [30, 50]
+    assert result["above_scale_share"].tolist() == pytest.approx([30 / 35, 0.5])
+    assert result["meets_above_scale_target"].tolist() == [True, False]  # "超过85%"
+    assert (result["above_scale_share_target"] == 0.85).all()
+    given = table.drop(columns=["value_added_wan_yuan", "is_above_scale"]).assign(
+        above_scale_value_added_wan_yuan=[30, 0, 50, 99]
+    )
+    same = industry_concentration(given, region_value_added=pd.Series(region))
+    assert same["above_scale_share"].tolist() == pytest.approx([30 / 35, 0.5])
+    no_region = industry_concentration(table)
+    assert no_region["above_scale_share"].isna().all()
+    assert no_region["meets_above_scale_target"].isna().all()
+    assert "地区规上工业增加值" in no_region.at["K1", "reason"]
+    no_data = industry_concentration(table.drop(columns="value_added_wan_yuan"))
+    assert "缺少企业规上工业增加值" in no_data.at["K1", "reason"]
 
 
 def test_concentration_from_code_prefixes_and_missing_flags():
@@ -379,6 +437,7 @@ def test_concentration_table_read_from_csv(tmp_path):
             "统一社会信用代码": ["x1", "x2"],
             "园区代码": ["K1", "K1"],
             "工业总产值": ["90", "10"],
+            "行业代码": ["C3670", "C3670"],
             "是否主导产业": ["是", "否"],
             "是否新兴产业": ["否", "是"],
         }

@@ -81,7 +81,9 @@ def test_park_in_no_county_warns(parks, counties):
 
 @pytest.fixture
 def zone():
-    return gpd.GeoDataFrame({"park_id": ["K1"]}, geometry=[square(0, 0, 1_000)], crs=CRS)
+    return gpd.GeoDataFrame(
+        {"park_id": ["K1"], "level": ["省级"]}, geometry=[square(0, 0, 1_000)], crs=CRS
+    )
 
 
 @pytest.fixture
@@ -116,10 +118,11 @@ def test_industrial_parcels_outside_every_park(plots, zone):
         "outside",
         "not_industrial",
         "exempt",
-        "outside",
+        "existing",  # granted in 2015, before the policy date (2019-01-18): no violation
         "outside",
         "no_geometry",
     ]
+    assert result["new_project"].tolist() == [True] * 5 + [False, True, True]
     assert result.at[1, "outside_park_m2"] == pytest.approx(20_000.0)
     assert result.at[1, "outside_share"] == pytest.approx(0.5)
     assert result.at[2, "outside_park_mu"] == pytest.approx(10_000 / (10_000 / 15))
@@ -152,6 +155,87 @@ def test_since_leaves_older_parcels_alone(plots, zone):
     result = parcels_outside_parks(plots, zone, since="2019-01-18")
     assert result.at[5, "park_status"] == "existing"
     assert result.at[6, "park_status"] == "outside"
+    earlier = parcels_outside_parks(plots, zone, since="2010-01-01")
+    assert earlier.at[5, "park_status"] == "outside"
+    assert "policy_date=2010-01-01 (user)" in earlier.attrs["landkit_provenance"]["rules"]
+
+
+def _hand_parcel(code, grant_date, geometry, land_use=None):
+    return gpd.GeoDataFrame(
+        {"parcel_id": ["H1"], "land_use": [land_use], "industry_code": [code],
+         "grant_date": [grant_date]},
+        geometry=[geometry], crs=CRS,
+    )  # fmt: skip
+
+
+@pytest.mark.parametrize("code", ["D4411", "4411", "D44", "44", 4411])
+def test_power_plant_outside_every_park_is_exempt(zone, code):
+    plant = _hand_parcel(code, "2022-05-01", square(3_000, 0, 100))
+    result = parcels_outside_parks(plant, zone)
+    assert result.at[0, "park_status"] == "exempt"
+    assert result.at[0, "location_status"] == "outside"
+    assert result.at[0, "legal_basis"] == ""
+
+
+@pytest.mark.parametrize("code", ["C2614", "2614", "C26", "26", 2614, 26.0])
+def test_every_form_of_a_manufacturing_code_is_industrial(zone, code):
+    plant = _hand_parcel(code, "2022-05-01", square(3_000, 0, 100))
+    result = parcels_outside_parks(plant, zone)
+    assert bool(result.at[0, "industrial"]) and result.at[0, "park_status"] == "outside"
+
+
+def test_land_granted_in_2010_outside_a_park_is_no_violation(zone):
+    old = _hand_parcel("C2614", "2010-06-01", square(3_000, 0, 100), land_use="1001")
+    result = parcels_outside_parks(old, zone)
+    assert result.at[0, "park_status"] == "existing"
+    assert not result.at[0, "new_project"] and result.at[0, "legal_basis"] == ""
+
+
+def test_parcel_without_grant_date_is_date_unknown(zone):
+    undated = _hand_parcel("C2614", None, square(3_000, 0, 100), land_use="1001")
+    result = parcels_outside_parks(undated, zone)
+    assert result.at[0, "park_status"] == "date_unknown"
+    assert pd.isna(result.at[0, "new_project"]) and result.at[0, "legal_basis"] == ""
+    no_column = parcels_outside_parks(undated.drop(columns="grant_date"), zone)
+    assert no_column.at[0, "park_status"] == "date_unknown"
+
+
+def test_parcel_in_a_county_level_park_is_not_inside(zone):
+    parks = pd.concat(
+        [
+            zone,
+            gpd.GeoDataFrame(
+                {"park_id": ["X1", "U1"], "level": ["县级", None]},
+                geometry=[square(3_000, 0, 1_000), square(6_000, 0, 1_000)],
+                crs=CRS,
+            ),
+        ],
+        ignore_index=True,
+    )
+    plots = gpd.GeoDataFrame(
+        {"parcel_id": ["county", "unknown", "mixed", "old"], "land_use": ["1001"] * 4,
+         "grant_date": ["2021-01-01"] * 3 + ["2012-01-01"]},
+        geometry=[square(3_100, 100, 200), square(6_100, 100, 200),
+                  square(3_900, 100, 200),  # half in the county park, half outside all
+                  square(3_500, 500, 100)],
+        crs=CRS,
+    )  # fmt: skip
+    result = parcels_outside_parks(plots, parks)
+    assert result["location_status"].tolist() == [
+        "in_lower_level_park", "park_level_unknown", "partly_outside", "in_lower_level_park"
+    ]  # fmt: skip
+    assert result["park_status"].tolist() == [
+        "in_lower_level_park", "park_level_unknown", "partly_outside", "existing"
+    ]  # fmt: skip
+    assert "市级及以上" in result.at[0, "legal_basis"] and result.at[1, "legal_basis"] == ""
+    assert result.at[0, "outside_park_m2"] == pytest.approx(0.0)
+    assert result.at[0, "outside_qualifying_park_m2"] == pytest.approx(40_000.0)
+    city = parcels_outside_parks(plots, parks.assign(level=["省级", "市级", "国家级"]))
+    assert city["park_status"].tolist()[:2] == ["inside", "inside"]
+    county = parcels_outside_parks(plots, parks, rules={"outside_park_min_level": "县级"})
+    assert county.at[0, "park_status"] == "inside"
+    with pytest.raises(lk.errors.InputError, match="outside_park_min_level"):
+        parcels_outside_parks(plots, parks, rules={"outside_park_min_level": "镇"})
 
 
 def test_outside_area_agrees_with_overlay(plots, zone):
@@ -163,12 +247,16 @@ def test_outside_area_agrees_with_overlay(plots, zone):
 
 def test_project_points_inside_or_outside(zone):
     projects = gpd.GeoDataFrame(
-        {"parcel_id": ["p_in", "p_out"], "industry_code": ["26", "26"]},
+        {"parcel_id": ["p_in", "p_out"], "industry_code": ["26", "26"],
+         "grant_date": ["2022-01-01", "2022-01-01"]},
         geometry=[Point(X0 + 500, Y0 + 500), Point(X0 + 5_000, Y0 + 500)],
         crs=CRS,
-    )
+    )  # fmt: skip
     result = parcels_outside_parks(projects, zone)
     assert result["park_status"].tolist() == ["inside", "outside"]
+    undated = parcels_outside_parks(projects.drop(columns="grant_date"), zone)
+    assert undated["location_status"].tolist() == ["inside", "outside"]
+    assert undated["park_status"].tolist() == ["inside", "date_unknown"]
 
 
 # -------------------------------------------------- protective_distance_check
@@ -261,6 +349,26 @@ def test_distance_is_measured_in_metres_not_degrees(plants, housing):
     assert in_degrees.at[0, "distance_status"] == "too_close"
 
 
+@pytest.mark.parametrize("code", ["C2614", "2614", "C26", "26", 2614])
+def test_chemical_plant_beside_housing_in_every_code_form(plants, housing, code):
+    plant = plants.iloc[[0]].assign(industry_code=[code])
+    result = protective_distance_check(plant, housing)
+    assert result.iloc[0]["required_distance_m"] == 500
+    assert result.iloc[0]["distance_status"] == "too_close"
+    table = pd.DataFrame({"industry_code": ["C26"], "distance_m": [500]})
+    assert protective_distance_check(plant, housing, distances=table).iloc[0][
+        "distance_status"
+    ] == "too_close"
+
+
+def test_contradictory_or_ambiguous_code_is_an_error(plants, housing):
+    with pytest.raises(lk.errors.InputError, match="D2614"):
+        protective_distance_check(plants.assign(industry_code="D2614"), housing)
+    with pytest.raises(lk.errors.InputError, match="610"):  # "0610" or "610"?
+        lk.industry_codes.normalise_industry_code(610)
+    assert lk.industry_codes.normalise_industry_code(6) == "06"
+
+
 def test_own_distance_table(plants, housing):
     table = pd.DataFrame({"industry_code": ["26", "2614"], "distance_m": [100, 250]})
     result = protective_distance_check(plants, housing, distances=table)
@@ -308,6 +416,7 @@ def test_cli_assess_with_enterprises_and_parks(tmp_path, capsys, parks, counties
         {
             "enterprise_id": ["e1", "e2"],
             "park_id": ["K1", "K1"],
+            "industry_code": ["C3670", "C3911"],  # shares count industrial enterprises only
             "output_wan_yuan": [90, 10],
             "in_leading_industry": ["是", "否"],
             "is_emerging": ["否", "是"],

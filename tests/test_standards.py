@@ -226,8 +226,9 @@ def test_siting_and_industry_rules_override():
     two = lk.parks_per_county(parks, None, rules={"parks_per_county_max": 2})
     assert two["over_limit"].tolist() == [False] and two["limit"].tolist() == [2]
     enterprises = pd.DataFrame(
-        {"park_id": ["K1", "K1"], "output_wan_yuan": [75, 25], "in_leading_industry": [1, 0]}
-    )
+        {"park_id": ["K1", "K1"], "industry_code": ["C3670", "C3911"],
+         "output_wan_yuan": [75, 25], "in_leading_industry": [1, 0]}
+    )  # fmt: skip
     shares = lk.industry_concentration(enterprises, rules={"leading_industry_share_min": 0.7})
     assert shares["meets_leading_target"].tolist() == [True]
     assert shares["leading_share_target"].tolist() == [0.7]

@@ -21,8 +21,8 @@ import pandas as pd
 from .. import crs as lkcrs
 from ..errors import InputError
 from ..geometry import require_polygonal
+from ..ids import id_keys, join_on_ids
 from ..labels import as_boolean
-from ..schema import id_keys, join_on_ids
 
 __all__ = [
     "CATEGORIES",
@@ -138,7 +138,7 @@ def combine_results(parcels: pd.DataFrame, *results: pd.DataFrame) -> pd.DataFra
     """Parcels with the columns of further results (three lines, idle, metrics) added.
 
     A result is matched on ``parcel_id`` when both have that column (whether
-    the ids are numbers or text, see :func:`landkit.schema.id_keys`; a result
+    the ids are numbers or text, see :func:`landkit.ids.id_keys`; a result
     that matches no parcel is an :class:`InputError`), else on the index
     (which must then be the parcels' index). Columns the parcels already
     have are kept as they are; rows of ``parcels`` keep their order.

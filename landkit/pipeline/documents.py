@@ -61,7 +61,7 @@ def boundary_documents(
     >>> parks = lk.read_layer(lk.sample_data_path(), "parks")
     >>> step = boundary_documents(parks, "G531042", figure=False)
     >>> step.summary[0].split("，")[-3:]
-    ['界址点 4 个', '1 圈', '坐标系 EPSG:4543']
+    ['界址点 4 个', '1 圈', '坐标系 EPSG:4522']
     """
     from ..boundary import boundary_points, four_boundaries, park_publication_sheet
 

@@ -160,7 +160,12 @@ def assessment(
     from .. import standards
     from ..assess import assess_parks
     from ..indicators import industry_concentration
-    from ..siting import parcels_outside_parks, parks_per_county, protective_distance_check
+    from ..siting import (
+        OUTSIDE_PARK_FINDINGS,
+        parcels_outside_parks,
+        parks_per_county,
+        protective_distance_check,
+    )
 
     year = int(history["year"].max()) if year is None else year
     rules = {"pass_mark": pass_mark} if pass_mark is not None else None
@@ -199,7 +204,7 @@ def assessment(
             outside = parcels_outside_parks(parcels, parks)
             distances = protective_distance_check(parcels, parcels)
             tables["园区外工业用地"] = outside[
-                outside["park_status"].isin(["outside", "partly_outside"])
+                outside["park_status"].isin(OUTSIDE_PARK_FINDINGS)
             ]
             tables["防护距离不足"] = distances[distances["distance_status"] == "too_close"]
             digest.append(f"园区外工业地块 {len(tables['园区外工业用地'])} 宗")
@@ -212,10 +217,12 @@ def assessment(
         lead_target = shares["leading_share_target"].iloc[0]
         emerging_target = shares["emerging_share_target"].iloc[0]
         summary.append(
-            f"  主导产业集聚度超过 {lead_target:.0%}：{lead}/{len(shares)} 个园区；"
+            f"  目标对照（第五条）：主导产业集聚度超过 {lead_target:.0%}：{lead}/{len(shares)} 个园区；"
             f"新兴产业产值占比达到 {emerging_target:.0%}：{emerging}/{len(shares)} 个园区"
         )
-        digest.append(f"主导产业集聚度超过 {lead_target:.0%} 的园区 {lead}/{len(shares)} 个")
+        digest.append(
+            f"目标对照：主导产业集聚度超过 {lead_target:.0%} 的园区 {lead}/{len(shares)} 个"
+        )
     if parks is not None:
         summary.append(f"  {county_line}")
     summary += warning_lines(caught)
