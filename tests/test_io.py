@@ -1,3 +1,4 @@
+import contextlib
 import os
 import warnings
 
@@ -460,3 +461,21 @@ def test_a_crs_pyproj_does_not_know_is_a_landkit_crs_error(crs):
 def test_a_geopackage_without_tables_says_so(tmp_path):
     with pytest.raises(InputError, match="holds no tables"):
         lk.read_table(_save(_parks(), tmp_path))
+
+
+@pytest.mark.parametrize("damage", ["plain SQLite", "truncated"])
+def test_a_damaged_geopackage_is_named_when_read_or_written_to(tmp_path, damage):
+    import sqlite3
+
+    path = tmp_path / "damaged.gpkg"
+    if damage == "plain SQLite":
+        with contextlib.closing(sqlite3.connect(path)) as con:
+            con.execute("create table t (a)")
+            con.commit()
+    else:
+        path.write_bytes(lk.sample_data_path().read_bytes()[:50_000])
+    before = path.read_bytes()
+    for action in (lk.read_layer, lk.read_table, lk.io.list_layers, lambda p: lk.write_layer(_parks(), p)):
+        with pytest.raises(InputError, match="is not a readable GeoPackage"):
+            action(path)
+    assert path.read_bytes() == before and sorted(p.name for p in tmp_path.iterdir()) == ["damaged.gpkg"]

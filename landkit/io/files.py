@@ -177,13 +177,25 @@ def list_layers(source) -> list[str]:
     """
     path = _existing(source)
     _check_format(path)
-    return [str(name) for name, _ in pyogrio.list_layers(path) if name != PROVENANCE_KEY]
+    return [str(name) for name, _ in _layer_infos(path) if name != PROVENANCE_KEY]
+
+
+def _layer_infos(path: Path):
+    """``pyogrio.list_layers`` of a GeoPackage; a damaged one is an :class:`InputError`."""
+    try:
+        return pyogrio.list_layers(path)
+    except _READ_ERRORS as err:
+        msg = (
+            f"{path}: is not a readable GeoPackage ({err}). Fix: check the file, or export it "
+            f"again from the GIS."
+        )
+        raise InputError(msg) from err
 
 
 def _pick_layer(path: Path, layer: str | None, kind: str | None, *, spatial: bool) -> str | None:
     if layer is not None or path.suffix.lower() != ".gpkg":
         return layer
-    infos = pyogrio.list_layers(path)
+    infos = _layer_infos(path)
     names = [str(n) for n, geom in infos if (geom is not None) == spatial and n != PROVENANCE_KEY]
     if kind in names:
         return kind
@@ -405,6 +417,7 @@ def check_target(target) -> Path:
                     f"another file name, or move the file away."
                 )
                 raise InputError(msg)
+        _layer_infos(target)  # layers are added to it: it must be readable
     folder = target.parent
     while not folder.exists() and folder != folder.parent:
         folder = folder.parent
