@@ -463,6 +463,7 @@ def test_a_geopackage_without_tables_says_so(tmp_path):
         lk.read_table(_save(_parks(), tmp_path))
 
 
+@pytest.mark.filterwarnings("ignore:GPKG. bad application_id:RuntimeWarning")  # GDAL's note on it
 @pytest.mark.parametrize("damage", ["plain SQLite", "truncated"])
 def test_a_damaged_geopackage_is_named_when_read_or_written_to(tmp_path, damage):
     import sqlite3
