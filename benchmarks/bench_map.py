@@ -2,7 +2,7 @@
 
 Parcels are generated rectangles near Kunming (see ``tests/mapdata.py``): one in ten
 breaks the red line and one in ten has an idle finding, the rest are compliant. For
-each size the script builds the map with a local Leaflet (``npm ci`` first), saves it,
+each size the script builds the map (Leaflet inlined from the package), saves it,
 and opens it in headless Chromium with no network. It prints, from one run, the time
 to build and save the HTML, its size, the time from navigation to the first drawn
 frame, and the features counted on the map. Budget: ≤ 25 MB and < 5 s at 100 000.
@@ -27,8 +27,6 @@ from cdp import COUNT_FEATURES, Browser, find_chromium  # noqa: E402
 
 from landkit.maps import make_map  # noqa: E402
 
-LEAFLET = ROOT / "node_modules" / "leaflet" / "dist"
-
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
@@ -38,15 +36,15 @@ def main() -> None:
     )
     args = parser.parse_args()
     executable = find_chromium()
-    if executable is None or not (LEAFLET / "leaflet.js").is_file():
-        sys.exit("needs chromium (apt-get install chromium) and npm's leaflet (npm ci)")
+    if executable is None:
+        sys.exit("needs chromium (apt-get install chromium)")
     print(f"{'parcels':>8} {'build s':>8} {'HTML MB':>8} {'load s':>7} {'features':>9} errors")
     with tempfile.TemporaryDirectory() as folder, Browser(executable) as browser:
         for size in args.sizes:
             parcels = mapdata.parcels(size, flagged_every=args.flagged_every)
             park = mapdata.park(parcels)
             start = time.perf_counter()
-            fmap = make_map(parks=park, parcels=parcels, basemap=None, leaflet=LEAFLET)
+            fmap = make_map(parks=park, parcels=parcels, basemap=None)
             path = Path(folder) / f"map_{size}.html"
             fmap.save(str(path))
             build = time.perf_counter() - start

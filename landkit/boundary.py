@@ -39,10 +39,11 @@ from .crs import area_crs, crs_note, m2_to_ha, m2_to_mu, measure_area, require_c
 from .errors import GeometryError, InputError
 from .geometry import is_absent, require_polygonal
 from .io import atomic_path, write_table
-from .io.coordinate_txt import _target_zone as txt_zone
+from .io.coordinate_txt import target_zone
+from .labels import labelled
 from .provenance import provenance
 from .rings import POINT_IDS, format_point_ids, numbered_rings
-from .schema import label, prepare_layer
+from .schema import prepare_layer
 
 __all__ = [
     "SIDES",
@@ -143,7 +144,7 @@ def boundary_points(
     True
     """
     frame = _single_feature(feature, what="boundary_points")
-    crs = txt_zone(frame, None).crs  # the zone and Y convention of the coordinate TXT
+    crs = target_zone(frame, None).crs  # the zone and Y convention of the coordinate TXT
     projected = frame.geometry.to_crs(crs).iloc[0]
     rows = []
     rings, area = numbered_rings(projected, _first_value(frame, (POINT_IDS,)))
@@ -181,9 +182,10 @@ def write_boundary_points(points: pd.DataFrame, target, *, title: str = "界址�
     system and the area (m², 公顷, 亩), then the columns 序号, 点号, 圈号,
     X（m）, Y（m）, 边长（m）; each point on its own row and each edge length on
     the row between the two points it joins, every ring closing on its first
-    point. The header row is frozen and repeated on every printed page;
-    coordinates and lengths are numbers shown with 3 and 2 decimals. A
-    ``provenance`` sheet records where the table came from.
+    point. The header row is frozen and repeated on every printed A4 page;
+    coordinates and lengths are numbers to the millimetre (3 decimals). A
+    ``来源`` sheet records where the table came from
+    (:func:`landkit.workbook.add_source_sheet`).
 
     Examples
     --------
@@ -195,6 +197,8 @@ def write_boundary_points(points: pd.DataFrame, target, *, title: str = "界址�
     """
     from openpyxl import Workbook
     from openpyxl.styles import Alignment, Font
+
+    from .workbook import add_source_sheet, page_setup
 
     attrs = points.attrs
     book = Workbook()
@@ -216,30 +220,30 @@ def write_boundary_points(points: pd.DataFrame, target, *, title: str = "界址�
             attrs.get("area_mu"),
         ]
     )
-    for cell, fmt in (("B4", "0.00"), ("D4", "0.0000"), ("F4", "0.00")):
+    for cell, fmt in (("B4", "#,##0.00"), ("D4", "0.0000"), ("F4", "#,##0.00")):
         sheet[cell].number_format = fmt
+    for cell in ("B2", "D2"):
+        if isinstance(sheet[cell].value, str):
+            sheet[cell].data_type = "s"  # an id or name is text, never a formula
     sheet.append(["序号", "点号", "圈号", "X（m）", "Y（m）", "边长（m）"])
     header_row = sheet.max_row
     for number, row in enumerate(points.itertuples(index=False), start=1):
-        sheet.append([number, row.point_id, int(row.ring), float(row.x_m), float(row.y_m)])
+        x, y = round(float(row.x_m), 3), round(float(row.y_m), 3)
+        sheet.append([number, row.point_id, int(row.ring), x, y])
         sheet[f"D{sheet.max_row}"].number_format = "0.000"
         sheet[f"E{sheet.max_row}"].number_format = "0.000"
         if pd.notna(row.edge_length_m):
-            sheet.append([None, None, None, None, None, float(row.edge_length_m)])
-            sheet[f"F{sheet.max_row}"].number_format = "0.00"
+            sheet.append([None, None, None, None, None, round(float(row.edge_length_m), 3)])
+            sheet[f"F{sheet.max_row}"].number_format = "0.000"
     for cell in sheet[header_row]:
         cell.font = Font(bold=True)
+        cell.alignment = Alignment(horizontal="center")
     sheet.freeze_panes = f"A{header_row + 1}"
-    sheet.print_title_rows = f"{header_row}:{header_row}"
+    page_setup(sheet, header_row, landscape=False)
     for column, width in zip("ABCDEF", (8, 10, 8, 16, 16, 12), strict=True):
         sheet.column_dimensions[column].width = width
     record = attrs.get("landkit_provenance")
-    if record:
-        prov = book.create_sheet("provenance")
-        prov.append(["key", "value"])
-        for key, value in record.items():
-            prov.append([key, value])
-        prov.freeze_panes = "A2"
+    add_source_sheet(book, title, {"界址点成果表": record} if record else {})
     target = Path(target)
     with atomic_path(target) as tmp:
         book.save(tmp)
@@ -571,8 +575,15 @@ def park_publication_sheet(
     return out
 
 
-def write_publication_sheet(sheet: pd.DataFrame, target) -> Path:
+def write_publication_sheet(
+    sheet: pd.DataFrame, target, *, title: str = "开发区公布信息表", as_of: object = None
+) -> Path:
     """Write a :func:`park_publication_sheet` as Excel or CSV with Chinese headers and units.
+
+    A workbook is laid out by :func:`landkit.workbook.write_workbook` (title,
+    park names beside ids, levels in Chinese, A4 print set-up, a ``来源``
+    sheet); a CSV holds the table with Chinese headers and values
+    (:func:`landkit.labels.labelled`).
 
     Examples
     --------
@@ -582,9 +593,11 @@ def write_publication_sheet(sheet: pd.DataFrame, target) -> Path:
     >>> write_publication_sheet(park_publication_sheet(parks), out).exists()
     True
     """
-    shown = sheet.rename(columns=label)
-    shown.attrs = dict(sheet.attrs)
+    from .workbook import write_workbook
+
     target = Path(target)
     if target.suffix.lower() == ".xlsx":
-        return write_table({"园区公布信息": shown}, target)
+        return write_workbook({"园区公布信息": sheet}, target, title=title, as_of=as_of)
+    shown = labelled(sheet)
+    shown.attrs = dict(sheet.attrs)
     return write_table(shown, target)

@@ -353,6 +353,7 @@ def _add_idle_parser(sub) -> None:
                    "raster of a date (0/1 mask, 0–1 fraction or 0–100 percent); may repeat")  # fmt: skip
     p.add_argument("--builtup-scale", choices=("mask", "fraction", "percent"))
     p.add_argument("--previous", help="an earlier idle.gpkg, to report what is newly flagged")
+    p.add_argument("--parks", help="park boundaries, outlined on the map and named in the workbook")
 
 
 def _builtup_arguments(values: list[str]):
@@ -385,14 +386,17 @@ def _cmd_idle(args) -> int:
     outputs = Outputs(folder=args.out, inside=names)
     as_of = as_date(args.as_of, name="--as-of")
     builtup = _builtup_arguments(args.builtup)
+    parks = _optional(read_layer, args.parks, kind="parks")
     step = pipeline.idle(
         _read(args.parcels, args, "parcels"), as_of=as_of, builtup=builtup,
-        builtup_scale=args.builtup_scale, previous=args.previous, html_map=True,
+        builtup_scale=args.builtup_scale, previous=args.previous, html_map=True, parks=parks,
     )  # fmt: skip
     written = [Path(args.out) / name for name in names]
     with outputs.staged() as stage:
         write_layers(step.tables, stage(written[0]))
-        write_report(stage(written[1]), idle=step.tables["idle"])
+        write_report(
+            stage(written[1]), parks=parks, idle=step.tables["idle"], as_of=as_of, title="闲置土地核查表"
+        )
         if "idle.html" in step.figures:  # a map only when there is something to draw
             pipeline.save_figure(step.figures["idle.html"], stage(written[2]))
         else:
@@ -422,27 +426,28 @@ _METRIC_SHEETS = {"parcel_metrics": "地块指标", "park_indicators": "园区�
 
 
 def _cmd_metrics(args) -> int:
-    from .io import write_layers, write_table
+    from .io import write_layers
+    from .workbook import write_workbook
 
     what = "the result must be a GeoPackage (.gpkg) or .xlsx"
     _need_suffix(args.out, (".gpkg", ".xlsx"), what)
     outputs = Outputs({"--out": args.out})
+    parks = _optional(read_layer, args.parks, kind="parks")
+    parcels = _read(args.parcels, args, "parcels")
     step = pipeline.metrics(
-        _read(args.parcels, args, "parcels"),
+        parcels,
         _optional(read_layer, args.buildings, kind="buildings"),
         standard=args.standard,
         local_standard=_optional(read_table, args.local_standard),
-        parks=_optional(read_layer, args.parks, kind="parks"),
+        parks=parks,
     )
     with outputs.staged() as stage:
         if args.out.lower().endswith(".gpkg"):
             write_layers(step.tables, stage(args.out))
         else:
-            sheets = {
-                _METRIC_SHEETS[name]: frame.drop(columns="geometry", errors="ignore")
-                for name, frame in step.tables.items()
-            }
-            write_table(pipeline.labelled(sheets), stage(args.out))
+            sheets = {_METRIC_SHEETS[name]: frame for name, frame in step.tables.items()}
+            names = [parcels] if parks is None else [parcels, parks]
+            write_workbook(sheets, stage(args.out), title=f"地块控制指标（{args.standard}）", names=names)
     return _done(step, args, args.out)
 
 
@@ -464,21 +469,23 @@ def _add_assess_parser(sub) -> None:
 
 
 def _cmd_assess(args) -> int:
-    from .io import write_table
+    from .workbook import write_workbook
 
     _need_suffix(args.out, (".xlsx",), "the result must be a workbook (.xlsx)")
     outputs = Outputs({"--out": args.out})
+    parks = _optional(read_layer, args.parks, kind="parks")
     step = pipeline.assessment(
         read_table(args.history, args.sheet, kind="park_history"),
         year=args.year,
         scheme=_optional(read_table, args.scheme),
         pass_mark=args.pass_mark,
         enterprises=_optional(read_table, args.enterprises, kind="enterprises"),
-        parks=_optional(read_layer, args.parks, kind="parks"),
+        parks=parks,
         counties=_optional(read_layer, args.counties, kind="counties"),
     )
     with outputs.staged() as stage:
-        write_table(pipeline.labelled(step.tables), stage(args.out))
+        names = [] if parks is None else [parks]
+        write_workbook(step.tables, stage(args.out), title=f"{args.year} 年度开发区考核", names=names)
     return _done(step, args, args.out)
 
 
@@ -497,7 +504,11 @@ def _add_map_parser(sub) -> None:
                    "parcel_id; may repeat")  # fmt: skip
     p.add_argument("--basemap", default="osm", choices=("osm", "tianditu", "tianditu_img", "none"))
     p.add_argument("--tianditu-key", help="天地图 key (default: TIANDITU_KEY)")
-    p.add_argument("--leaflet", help="folder with leaflet.js and leaflet.css, for offline use")
+    p.add_argument("--leaflet", help="another Leaflet: a folder with leaflet.js and leaflet.css "
+                   "(inlined) or an intranet URL prefix; default the Leaflet landkit ships")  # fmt: skip
+    p.add_argument("--only", action="append", metavar="CATEGORY",
+                   help="map only these findings (idle, findings, violation, recoverable, "
+                   "suspected_idle, at_risk, below_standard …), the rest faded; may repeat")  # fmt: skip
     p.add_argument("--png", help="also write a print map of one park (.png); needs --parks")
     p.add_argument("--park-id", help="the park of the PNG (default: every park given)")
 
@@ -515,6 +526,7 @@ def _cmd_map(args) -> int:
         basemap=None if args.basemap == "none" else args.basemap,
         tianditu_key=args.tianditu_key,
         leaflet=args.leaflet,
+        only=args.only,
         print_map=bool(args.png),
         park_id=args.park_id,
     )

@@ -14,7 +14,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from . import pipeline
-from .io import read_layer, read_table, sample_data_path, write_layers, write_table
+from .io import read_layer, read_table, sample_data_path, write_layers
+from .workbook import write_workbook
 
 __all__ = ["STEPS", "DemoContext", "console_lines", "run_demo"]
 
@@ -77,7 +78,7 @@ def validate_sample(ctx: DemoContext) -> None:
     layers = {name: (ctx.layer(name), kind) for name, kind in _KINDS.items()}
     layers.update((name, (ctx.layer(name), name)) for name in _TABLES)
     step = pipeline.validate_all(layers)
-    ctx.wrote(write_table(step.tables, ctx.out / "validation.xlsx"))
+    ctx.wrote(write_workbook(step.tables, ctx.out / "validation.xlsx", title="样例数据校验"))
     ctx.summary.append(step.digest)
 
 
@@ -143,7 +144,10 @@ def assess_step(ctx: DemoContext) -> None:
         assessment=step.tables["园区考核"].set_index("park_id"),
         industry_concentration=step.tables["产业集聚度"].set_index("park_id"),
     )
-    ctx.wrote(write_table(pipeline.labelled(step.tables), ctx.out / "assessment.xlsx"))
+    path = ctx.out / "assessment.xlsx"
+    year = int(step.tables["园区考核"]["year"].max())
+    title = f"{year} 年度开发区考核"
+    ctx.wrote(write_workbook(step.tables, path, title=title, names=[ctx.layer("parks")]))
     ctx.summary.append(step.digest)
 
 
@@ -191,7 +195,7 @@ def report_step(ctx: DemoContext) -> None:
         metrics=ctx.results.get("parcel_metrics"),
         idle=ctx.results.get("idle"),
     )
-    path = ctx.wrote(write_report(ctx.out / "report.xlsx", **step.tables))
+    path = ctx.wrote(write_report(ctx.out / "report.xlsx", **step.tables, as_of=ctx.as_of))
     ctx.summary.append(pipeline.report_digest(path))
 
 

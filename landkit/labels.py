@@ -42,7 +42,9 @@ BOOLEAN_WORDS = {
 _FRACTIONS = frozenset(
     {"building_coefficient", "green_ratio", "admin_share", "building_density", "builtup_fraction"}
 )
-_LIST_FIELDS = frozenset({"violations", "not_evaluated", "missing_fields"})
+_LIST_FIELDS = frozenset(
+    {"violations", "not_evaluated", "missing_fields", "example_values", "lines", "lines_absent"}
+)
 """Columns holding several codes separated by ``;``."""
 _COLUMN_FIELDS = frozenset({"not_evaluated", "missing_fields"})
 """Columns whose codes are column names (named by :func:`label` without unit)."""
@@ -79,22 +81,47 @@ def _values() -> dict[str, dict[str, str]]:
 def label(column: str) -> str:
     """The Chinese display name of a column, with its unit; the column itself when unknown.
 
+    Two families of columns are named from the column they derive from: the
+    points an indicator scores (``points_<indicator>``) and a value per image
+    date (``<column>_YYYYMMDD``).
+
     Examples
     --------
     >>> label("area_mu"), label("parcel_id"), label("no_such_column")
     ('面积（亩）', '宗地编号', 'no_such_column')
+    >>> label("points_land_built_rate"), label("builtup_fraction_20250630")
+    ('土地建成率得分（分）', '建成比例（2025-06-30）')
     """
-    return _labels().get(column, column)
+    known = _labels().get(column)
+    if known is not None:
+        return known
+    base, _, day = column.rpartition("_")
+    if column.startswith("points_") and column[7:] in _names():
+        return f"{_names()[column[7:]]}得分（分）"
+    if base in _names() and len(day) == 8 and day.isdigit():
+        return f"{_labels()[base]}（{day[:4]}-{day[4:6]}-{day[6:]}）"
+    return column
 
 
 def is_fraction(column: str) -> bool:
     """Whether a column holds a fraction (0.24) that is shown as a percentage (24 %).
 
+    A threshold of a fraction (``green_ratio_max``, ``leading_share_target``)
+    is a fraction too, and so is a fraction per image date
+    (``builtup_fraction_20250630``); points scored (``points_…``) are not.
+
     Examples
     --------
     >>> is_fraction("green_ratio"), is_fraction("idle_land_rate"), is_fraction("plot_ratio")
     (True, True, False)
+    >>> is_fraction("leading_share_target"), is_fraction("points_idle_land_rate")
+    (True, False)
     """
+    if column.startswith("points_"):
+        return False
+    base, _, tail = column.rpartition("_")
+    if base and (tail in ("min", "max", "target") or (len(tail) == 8 and tail.isdigit())):
+        column = base
     return column in _FRACTIONS or column.endswith(("_rate", "_share", "_fraction"))
 
 
@@ -129,7 +156,7 @@ def value_labels(field: str) -> dict[str, str]:
 
     Examples
     --------
-    >>> value_labels("status")
+    >>> value_labels("three_line_status")
     {'compliant': '合规', 'violation': '三线违规', 'no_geometry': '无图形'}
     """
     return dict(_values().get(field, {}))
@@ -139,7 +166,8 @@ def value_label(field: str, value: object) -> str:
     """The Chinese name of a value of a column, for display.
 
     Codes are looked up in ``value_labels.csv``; yes/no values read 是/否;
-    a list of codes (``violations``, ``not_evaluated``: codes separated by
+    a land-use code (``land_use``) reads as the code and its name in the
+    land-use classification (``standards/land_use_codes.csv``); a list of codes (``violations``, ``not_evaluated``: codes separated by
     ``;``) gives their names joined by ``、``. Any other value (a name, an id,
     free text) is returned as text.
 
@@ -153,6 +181,8 @@ def value_label(field: str, value: object) -> str:
     '容积率、绿地率'
     >>> value_label("meets_plot_ratio", False), value_label("name", "经开区")
     ('否', '经开区')
+    >>> value_label("land_use", "1001")
+    '1001 工业用地'
     """
     if isinstance(value, bool | np.bool_):
         return _values()["bool"][str(bool(value)).lower()]
@@ -160,7 +190,21 @@ def value_label(field: str, value: object) -> str:
     if field in _LIST_FIELDS:
         codes = [code.strip() for code in text.split(";") if code.strip()]
         return "、".join(_one(field, code) for code in codes)
+    if field == "land_use":
+        name = _land_use_names().get(text.strip().upper())
+        return f"{text.strip()} {name}" if name else text
     return _one(field, text)
+
+
+@cache
+def _land_use_names() -> dict[str, str]:
+    """Land-use names by code (the first scheme listing a code names it)."""
+    from . import standards
+
+    names: dict[str, str] = {}
+    for row in standards.load_table("land_use_codes").itertuples():
+        names.setdefault(str(row.code).upper(), str(row.name))
+    return names
 
 
 def _one(field: str, code: str) -> str:
@@ -189,7 +233,7 @@ def labelled(frame: pd.DataFrame) -> pd.DataFrame:
     out = frame.copy()
     for column in out.columns:
         values = out[column]
-        coded = str(column) in _values() or str(column) in _LIST_FIELDS
+        coded = str(column) in _values() or str(column) in (*_LIST_FIELDS, "land_use")
         if coded or values.dtype == bool or str(values.dtype) == "boolean":
             named = values.astype(object).map(
                 lambda v, c=str(column): value_label(c, v), na_action="ignore"

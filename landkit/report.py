@@ -2,46 +2,43 @@
 
 One workbook holds
 
-* ``汇总`` — a row per park: parcels, three-line violations and their areas,
-  idle findings and fees, parcels below a control indicator;
-* ``三线违规`` — the features whose ``status`` is ``violation``;
+* ``汇总`` — a row per park, :data:`SUMMARY_COLUMNS` only, so that it prints
+  on one A4 page width: the park (id, name, level, county, approved and
+  measured area, its own three-line status), its parcels, three-line
+  violations and their areas, idle findings by kind and their fees, and
+  parcels below a control indicator; the parks' other attributes are left out;
+* ``三线违规`` — the parcels whose three-line ``status`` is ``violation``;
 * ``指标`` — parcel metrics;
 * ``闲置`` — parcels with an idle finding (every ``idle_status`` except
   ``active`` and ``insufficient_data``);
 * ``来源`` — the provenance of the inputs.
 
-Headers are Chinese with units and codes are shown by their Chinese names, both
-from the label tables (:mod:`landkit.labels`); the header row is frozen,
-numbers stay numbers (fractions are formatted as percentages) and dates are
-dates.
+The workbook is laid out by :func:`landkit.workbook.write_workbook`: a title,
+the as-of date, Chinese headers with units, codes by their Chinese names,
+names beside ids, typed and formatted numbers, A4 print set-up. The
+three-line ``status`` is headed 三线状态 (column ``three_line_status``).
 """
 
 from __future__ import annotations
 
-import datetime as dt
-import math
 from collections.abc import Mapping
 from pathlib import Path
 
-import numpy as np
 import pandas as pd
-from openpyxl import Workbook
-from openpyxl.styles import Alignment, Font, PatternFill
-from openpyxl.utils import get_column_letter
 
 from .constraints import LINE_KEYS, line_columns
 from .errors import InputError
 from .idle import FLAGGED
 from .ids import id_keys, join_on_ids
-from .io import atomic_path
-from .labels import as_boolean, column_label, is_fraction, value_label
+from .labels import as_boolean
 from .provenance import KEY as PROVENANCE_KEY
+from .workbook import write_workbook
 
 __all__ = ["write_report"]
 
 _FIRST = ("park_id", "parcel_id", "name")
 _THREE_LINE_KEY = (
-    "status",
+    "three_line_status",
     "violations",
     "area_m2",
     "area_mu",
@@ -56,6 +53,26 @@ _IDLE_KEY = (
     "legal_basis",
 )
 
+SUMMARY_COLUMNS = (
+    "park_id",
+    "name",
+    "level",
+    "county",
+    "approved_area_ha",
+    "area_ha",
+    "three_line_status",
+    "violations",
+    "parcel_count",
+    "violation_count",
+    *(f"parcel_{line_columns(key)[0]}" for key in LINE_KEYS),
+    *(f"{code}_count" for code in FLAGGED),
+    "idle_fee_wan_yuan",
+    "below_standard_count",
+)
+"""The columns of the ``汇总`` sheet, in order (those present)."""
+
+_LEFT_OUT = ("reason",)
+"""Notes in English from the metrics; their ``not_evaluated`` codes say the same in Chinese."""
 
 # ------------------------------------------------------------------ the sheets
 
@@ -73,8 +90,8 @@ def _table(frame: pd.DataFrame | None, key: tuple[str, ...] = ()) -> pd.DataFram
     ):
         table = table.reset_index()
     first = [col for col in (*_FIRST, *key) if col in table.columns]
-    table = table[first + [col for col in table.columns if col not in first]]
-    table.attrs = {}
+    table = table[first + [col for col in table.columns if col not in first + list(_LEFT_OUT)]]
+    table.attrs = {key: value for key, value in frame.attrs.items() if key == PROVENANCE_KEY}
     return table.reset_index(drop=True)
 
 
@@ -152,92 +169,31 @@ def _summary(
     return found.rename_axis("park_id").reset_index()
 
 
+def _three_line_status(frame: pd.DataFrame | None) -> pd.DataFrame | None:
+    """The frame with its three-line ``status`` named ``three_line_status``."""
+    if frame is None or "status" not in frame.columns:
+        return frame
+    return frame.rename(columns={"status": "three_line_status"})
+
+
 def _sheets(
     parks: pd.DataFrame | None,
     three_lines: pd.DataFrame | None,
     metrics: pd.DataFrame | None,
     idle: pd.DataFrame | None,
 ) -> dict[str, pd.DataFrame]:
-    sheets = {"汇总": _summary(parks, three_lines, metrics, idle)}
+    summary = _summary(_three_line_status(parks), three_lines, metrics, idle)
+    summary = summary[[col for col in SUMMARY_COLUMNS if col in summary.columns]]
+    summary.attrs = _table(parks).attrs if parks is not None else {}
+    sheets = {"汇总": summary}
     if three_lines is not None:
         found = three_lines[three_lines["status"].eq("violation")]
-        sheets["三线违规"] = _table(found, _THREE_LINE_KEY)
+        sheets["三线违规"] = _table(_three_line_status(found), _THREE_LINE_KEY)
     if metrics is not None:
         sheets["指标"] = _table(metrics)
     if idle is not None:
         sheets["闲置"] = _table(idle[idle["idle_status"].isin(FLAGGED)], _IDLE_KEY)
     return sheets
-
-
-# ---------------------------------------------------------------- writing cells
-
-_HEADER_FONT = Font(bold=True)
-_HEADER_FILL = PatternFill("solid", fgColor="DDEBF7")
-
-
-def _cell(value: object, column: str) -> tuple[object, str | None]:
-    """The value an Excel cell holds and its number format."""
-    if value is None or value is pd.NA or value is pd.NaT:
-        return None, None
-    if isinstance(value, bool | np.bool_):
-        return value_label(column, value), None
-    if isinstance(value, pd.Timestamp | dt.datetime):
-        return value.date(), "yyyy-mm-dd"
-    if isinstance(value, dt.date):
-        return value, "yyyy-mm-dd"
-    if isinstance(value, pd.Timedelta):
-        return value.days, "0"
-    if isinstance(value, int | np.integer):
-        return int(value), "0"
-    if isinstance(value, float | np.floating):
-        if math.isnan(value):
-            return None, None
-        if is_fraction(column):
-            return float(value), "0.0%"
-        return float(value), "#,##0.00"
-    return value_label(column, str(value)), None
-
-
-def _write_sheet(book: Workbook, title: str, table: pd.DataFrame) -> None:
-    sheet = book.create_sheet(title)
-    columns = [str(col) for col in table.columns]
-    sheet.append([column_label(col) for col in columns])
-    for cell in sheet[1]:
-        cell.font = _HEADER_FONT
-        cell.fill = _HEADER_FILL
-        cell.alignment = Alignment(wrap_text=True, vertical="center")
-    formats: dict[int, str] = {}
-    for row in table.itertuples(index=False, name=None):
-        values = []
-        for position, (value, column) in enumerate(zip(row, columns, strict=True)):
-            cell_value, number_format = _cell(value, column)
-            values.append(cell_value)
-            if number_format:
-                formats[position] = number_format
-        sheet.append(values)
-    for position, number_format in formats.items():
-        for (cell,) in sheet.iter_rows(min_row=2, min_col=position + 1, max_col=position + 1):
-            if isinstance(cell.value, int | float | dt.date):
-                cell.number_format = number_format
-    for position, column in enumerate(columns, start=1):
-        width = max(10, min(40, 2 * len(column_label(column)) + 2))
-        sheet.column_dimensions[get_column_letter(position)].width = width
-    sheet.freeze_panes = "B2" if len(columns) > 1 else "A2"
-    if len(table):
-        sheet.auto_filter.ref = sheet.dimensions
-
-
-def _provenance_table(
-    frames: Mapping[str, pd.DataFrame | None], extra: Mapping[str, object] | None
-) -> pd.DataFrame:
-    rows = []
-    for name, frame in frames.items():
-        record = getattr(frame, "attrs", {}).get(PROVENANCE_KEY) if frame is not None else None
-        for key, value in (record or {}).items():
-            rows.append({"结果": name, "项目": key, "值": str(value)})
-    for key, value in (extra or {}).items():
-        rows.append({"结果": "report", "项目": key, "值": str(value)})
-    return pd.DataFrame(rows, columns=["结果", "项目", "值"])
 
 
 def write_report(
@@ -248,6 +204,8 @@ def write_report(
     metrics: pd.DataFrame | None = None,
     idle: pd.DataFrame | None = None,
     provenance: Mapping[str, object] | None = None,
+    as_of: object = None,
+    title: str = "开发区土地核查报告",
 ) -> Path:
     """Write an Excel report of parks and parcel findings.
 
@@ -270,6 +228,10 @@ def write_report(
     provenance : mapping, optional
         Extra provenance items; the inputs' ``attrs["landkit_provenance"]``
         are written as well, to the ``来源`` sheet.
+    as_of : date or str, optional
+        The date the findings hold for, printed under the title.
+    title : str
+        The title printed above each sheet.
 
     Returns
     -------
@@ -303,11 +265,8 @@ def write_report(
             msg = f"{name}: the report needs the {column!r} column. Fix: pass the check's result."
             raise InputError(msg)
     metrics = _with_park_id(metrics, three_lines, idle)
-    book = Workbook()
-    book.remove(book.active)
-    for title, table in _sheets(parks, three_lines, metrics, idle).items():
-        _write_sheet(book, title, table)
-    _write_sheet(book, "来源", _provenance_table(inputs, provenance))
-    with atomic_path(target) as tmp:
-        book.save(tmp)
-    return target
+    sheets = _sheets(parks, three_lines, metrics, idle)
+    names = [frame for frame in (parks, three_lines, idle) if frame is not None]
+    return write_workbook(
+        sheets, target, title=title, as_of=as_of, names=[_table(f) for f in names], notes=provenance
+    )

@@ -285,8 +285,8 @@ def test_cli_assess_writes_workbook_and_exit_codes(tmp_path, capsys):
     printed = capsys.readouterr().out
     assert "黄牌警告 3 个" in printed and "建议摘牌 1 个" in printed and "示例值" in printed
     book = load_workbook(out)
-    assert "园区考核" in book.sheetnames and "provenance" in book.sheetnames
-    header = [cell.value for cell in book["园区考核"][1]]
+    assert "园区考核" in book.sheetnames and "来源" in book.sheetnames
+    header = [cell.value for cell in book["园区考核"][3]]  # below the title and date rows
     assert "园区编号" in header
     argv = ["assess", str(history), "--year", "2025", "--out", str(out), "--fail-on-findings"]
     assert main(argv) == 1

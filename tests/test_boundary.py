@@ -633,7 +633,8 @@ def test_boundary_points_workbook(tmp_path):
     assert sheet.cell(last, 1).value == 66 and sheet.cell(last, 2).value == "J1"
     assert sheet.cell(last, 6).value is None
     assert sheet.print_title_rows == "$5:$5"
-    assert "provenance" in book.sheetnames
+    assert sheet.page_setup.paperSize == 9  # A4
+    assert "来源" in book.sheetnames
 
 
 # ------------------------------------------------------------------------ 四至
@@ -782,12 +783,15 @@ def test_publication_sheet_files(tmp_path):
     xlsx = lk.write_publication_sheet(sheet, tmp_path / "parks.xlsx")
     book = openpyxl.load_workbook(xlsx)
     ws = book.worksheets[0]
-    header = [c.value for c in ws[1]]
-    assert header[:6] == ["园区编号", "名称", "级别", "所在县区", "主导产业", "核准面积（公顷）"]
+    assert ws["A1"].value.startswith("开发区公布信息表")
+    header = [c.value for c in ws[3]]
+    assert header[:6] == ["园区编号", "园区名称", "级别", "所在县区", "主导产业", "核准面积（公顷）"]
     assert "四至" in header and "东至" in header and "面积（亩）" in header
-    assert ws.freeze_panes == "A2"
-    area = ws.cell(2, header.index("面积（公顷）") + 1)
+    assert ws.freeze_panes == "C4"
+    area = ws.cell(4, header.index("面积（公顷）") + 1)
     assert area.data_type == "n" and area.value == pytest.approx(1.0)
+    assert area.number_format == "#,##0.0000"
+    assert book.sheetnames == ["园区公布信息", "来源"]
     csv = lk.write_publication_sheet(sheet, tmp_path / "parks.csv")
     back = pd.read_csv(csv, encoding="utf-8-sig")
     assert back["园区编号"].tolist() == ["K1", "K2", "K3"]

@@ -658,7 +658,7 @@ def test_cli_writes_gpkg_excel_and_map_and_reruns_identically(layer_file, tmp_pa
     table = read_idle(first)
     assert table["idle_status"].tolist() == EXPECTED
     pd.testing.assert_frame_equal(table, read_idle(second))
-    sheets = [pd.read_excel(f / "idle.xlsx", sheet_name="闲置") for f in (first, second)]
+    sheets = [pd.read_excel(f / "idle.xlsx", sheet_name="闲置", header=2) for f in (first, second)]
     pd.testing.assert_frame_equal(*sheets)
     assert "法律依据" in sheets[0].columns
     assert len(sheets[0]) == len(FLAGGED)

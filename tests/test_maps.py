@@ -17,7 +17,7 @@ import shapely
 import landkit as lk
 from landkit import maps
 from landkit.errors import CRSError, InputError, OutputWarning
-from landkit.maps import combine_results, make_map, parcel_category, static, static_map
+from landkit.maps import combine_results, layout, make_map, parcel_category, static, static_map
 
 CALL = re.compile(r"landkitLayer\((\{.*\}), (map_[0-9a-f]+)\);")
 
@@ -162,8 +162,49 @@ def test_popup_values_in_chinese_with_units(layers):
     assert second["突破的控制线"] is None  # empty text is left out
     assert second["压占生态保护红线面积（m²）"] is None  # so is no overlap
     idle = dict(zip(fields, data["features"][5][2], strict=True))
-    assert idle["闲置状态"] == "闲置"
+    assert idle["闲置判定"] == "闲置"
     assert idle["测算土地闲置费（万元）"] == "12.50"
+    assert first["三线状态"] == "三线违规" and "状态" not in fields
+
+
+def test_popups_name_parks_land_uses_and_yes_no(layers):
+    parcels, park, _ = layers
+    parcels = parcels.assign(
+        park_id="K1", land_use="1001", meets_plot_ratio=[True, False] * 25
+    )
+    park = park.assign(park_id="K1", name="甲园区")
+    data = payloads(make_map(parks=park, parcels=parcels, basemap=None))[-1]
+    first = dict(zip(data["fields"], data["features"][0][2], strict=True))
+    assert first["园区编号"] == "K1" and first["园区名称"] == "甲园区"
+    assert first["用地类型"] == "1001 工业用地"
+    assert first["容积率达标"] == "是"
+    values = {v for f in data["features"] for v in f[2] if isinstance(v, str)}
+    assert not {v for v in values if re.fullmatch(r"[a-z_]+|true|false|True|False", v)}
+
+
+def test_only_maps_the_chosen_findings_and_opens_on_them(layers):
+    parcels, park, _ = layers
+    fmap = make_map(parks=park, parcels=parcels, basemap=None, only="idle")
+    html = fmap.get_root().render()
+    data = payloads(fmap)[-1]
+    styles = [style.get("fillColor", style["color"]) for style in data["styles"]]
+    idle_like = parcels["idle_status"].isin(
+        ["recoverable", "idle", "suspected_idle", "at_risk", "government_delay"]
+    ) & ~parcels["status"].eq("violation")
+    assert len(data["features"]) == int(idle_like.sum())  # the rest is faded bulk
+    assert sum(len(b[1]) for b in data["bulk"]) == len(parcels) - int(idle_like.sum())
+    assert {b[0] for b in data["bulk"]} == {styles.index("#e0e0e0")}
+    legend = json.loads(re.search(r'landkitLegend\("图例", (\[.*\]), map_', html).group(1))
+    texts = [item[0] for item in legend]
+    assert "三线违规" not in texts and "其他宗地（不在本图专题内）" in texts
+    assert any("浅色宗地" in text for text in texts)
+    chosen = parcels[idle_like.to_numpy()].to_crs(4326).total_bounds
+    fitted = re.findall(r"fitBounds\(\s*(\[\[[-\d.,\s\[\]]+\]\])", html)[-1]  # Leaflet's own first
+    bounds = json.loads(fitted)
+    assert bounds == [[chosen[1], chosen[0]], [chosen[3], chosen[2]]]
+    assert "测试园区闲置土地分布图" in html
+    with pytest.raises(InputError, match="unknown category"):
+        make_map(parcels=parcels, basemap=None, only="nonsense")
 
 
 def test_attribute_values_never_become_markup(layers):
@@ -242,16 +283,23 @@ def test_basemaps(layers, monkeypatch):
     assert "tk=envkey" in imagery
 
 
-def test_local_leaflet_replaces_every_cdn_link(layers, tmp_path):
+def test_leaflet_is_inlined_and_nothing_comes_from_a_cdn(layers, tmp_path):
+    from importlib import resources
+
     parcels, park, lines = layers
-    for name in ("leaflet.js", "leaflet.css"):
-        (tmp_path / name).write_text("")
-    html = make_map(parks=park, parcels=parcels, lines=lines, basemap=None, leaflet=tmp_path)
-    html = html.get_root().render()
-    links = re.findall(r'(?:src|href)="([^"]+)"', html)
-    assert sorted(links) == sorted(
-        [(tmp_path / "leaflet.js").as_uri(), (tmp_path / "leaflet.css").as_uri()]
-    )
+    folder = resources.files("landkit.maps") / "leaflet"
+    script = (folder / "leaflet.js").read_text(encoding="utf-8")
+    assert "Leaflet 1.9.4" in script[:200]
+    assert "BSD 2-Clause" in (folder / "LICENSE").read_text(encoding="utf-8")
+    html = make_map(parks=park, parcels=parcels, lines=lines).get_root().render()
+    assert re.findall(r'<(?:script|link)[^>]*(?:src|href)="([^"]+)"', html) == []
+    assert html.count(script) == 1 and "url(images/" not in html
+    assert "data:image/png;base64," in html
+    assert not re.search(r"jquery|bootstrap|font-?awesome|cdn\.|unpkg", html, re.I)
+    (tmp_path / "leaflet.js").write_text("var mine = 1;")
+    (tmp_path / "leaflet.css").write_text(".mine{}")
+    html = make_map(parcels=parcels, basemap=None, leaflet=tmp_path).get_root().render()
+    assert "var mine = 1;" in html and ".mine{}" in html and "file:" not in html
     served = make_map(parcels=parcels, basemap=None, leaflet="https://gis.example/leaflet/")
     links = re.findall(r'(?:src|href)="([^"]+)"', served.get_root().render())
     assert sorted(links) == ["https://gis.example/leaflet/leaflet.css",
@@ -351,21 +399,69 @@ def test_static_map_png(layers, tmp_path):
     assert len(colours) > 50
     red = np.array([0xD7, 0x19, 0x1C])
     assert (np.abs(image.astype(int) - red).sum(axis=-1) < 60).any()  # violation parcels drawn
-    ax = fig.axes[0]
+    ax, panel = fig.axes
     assert ax.get_title() == "测试园区 土地利用与三线管控图"
-    legend = [t.get_text() for t in ax.get_legend().get_texts()]
-    assert legend[:2] == ["生态保护红线", "城镇开发边界"]
-    assert {"三线违规", "闲置", "合规", "园区边界"} <= set(legend)
-    assert any(t.get_text() == "北" for t in ax.texts)
-    assert any(t.get_text().endswith(" m") for t in ax.texts)  # scale bar
+    legend = [t.get_text() for t in panel.get_legend().get_texts()]
+    assert legend[:2] == ["生态保护红线", "三线违规"]
+    assert {"闲置", "合规", "园区边界"} <= set(legend)
+    assert "城镇开发边界" not in legend  # it encloses the whole sheet: no edge of it is drawn
+    texts = [t.get_text() for t in panel.texts]
+    assert "北" in texts and "米" in texts  # north arrow and metric scale bar, beside the map
+    assert not [t for t in ax.texts if t.get_text() == "北"]  # nothing of the panel on the data
+    scale = next(t for t in texts if t.startswith("比例尺 1:"))
+    denominator = int(scale.removeprefix("比例尺 1:").replace(" ", ""))
+    assert denominator in layout.SCALES
+    frame_mm = ax.get_position().width * fig.get_size_inches()[0] * 25.4
+    xmin, xmax = ax.get_xlim()
+    assert (xmax - xmin) * 1000 / frame_mm == pytest.approx(denominator, rel=1e-6)  # true 1:N
+    paper = sorted(round(mm) for mm in fig.get_size_inches() * 25.4)
+    assert paper in ([210, 297], [297, 420])
+    notes = " ".join(texts)
+    assert "2000国家大地坐标系" in notes and "EPSG:4543" in notes
+    assert "制图单位" in notes and "制图日期" in notes and "数据来源" in notes
     grid = ax.get_xgridlines() + ax.get_ygridlines()
     assert len(grid) >= 6 and all(line.get_visible() for line in grid)
+    labels = {t.get_text() for t in ax.texts}
+    assert labels and labels <= set(parcels["parcel_id"])  # parcel ids where they fit
+
+
+def test_violations_and_the_red_line_have_distinct_symbols(layers):
+    parcels, park, lines = layers
+    fig = static_map(park, parcels=parcels, lines=lines)
+    handles = {h.get_label(): h for h in fig.axes[1].get_legend().legend_handles}
+    redline, violation = handles["生态保护红线"], handles["三线违规"]
+    assert redline.get_hatch() and violation.get_hatch()
+    assert redline.get_hatch() != violation.get_hatch()
+    assert redline.get_facecolor()[3] == 0  # the red line is an outline, never a red fill
+    assert violation.get_facecolor()[3] > 0
+
+
+def test_only_what_is_drawn_is_in_the_legend(layers):
+    parcels, park, lines = layers
+    compliant = parcels.assign(status="compliant", idle_status="active")
+    far = {"urban_boundary": lines["urban_boundary"].translate(50_000)}
+    fig = static_map(park, parcels=compliant, lines=far)
+    legend = [t.get_text() for t in fig.axes[1].get_legend().get_texts()]
+    assert legend == ["合规", "园区边界"]
+
+
+@pytest.mark.parametrize(
+    ("size", "landscape", "paper"),
+    [((3000, 1000), True, "A4"), ((1000, 1600), False, "A4"), ((40_000, 30_000), True, "A3")],
+)
+def test_paper_and_orientation_follow_the_park(size, landscape, paper):
+    sheet = layout.plan_sheet((0, 0, *size))
+    assert (sheet.landscape, sheet.paper) == (landscape, paper)
+    xmin, ymin, xmax, ymax = sheet.extent
+    assert xmin < 0 and ymin < 0 and xmax > size[0] and ymax > size[1]  # the park fits
+    with pytest.raises(ValueError, match="paper"):
+        layout.plan_sheet((0, 0, 1, 1), paper="Letter")
 
 
 def test_scale_bar_length_is_round():
-    assert static._nice_length(1234) == 200
-    assert static._nice_length(9000) == 1000
-    assert static._nice_length(26000) == 5000
+    assert layout.nice_bar(5000) == 200
+    assert layout.nice_bar(25_000) == 1000
+    assert layout.nice_bar(2000, longest_mm=45) == 50
 
 
 def _render_text(text: str, family: str) -> np.ndarray:
@@ -396,11 +492,14 @@ def test_chinese_title_renders_as_glyphs_not_boxes(layers):
     assert all(font.get_char_index(ord(char)) for char in title if not char.isspace())
 
 
-def test_no_cjk_font_warns(layers, monkeypatch):
-    _, park, _ = layers
+def test_no_cjk_font_warns_once_not_per_glyph(layers, monkeypatch, tmp_path):
+    parcels, park, lines = layers
     monkeypatch.setattr(static, "cjk_font", lambda: None)
-    with pytest.warns(OutputWarning, match="Chinese glyphs"):
-        static_map(park)
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        static_map(park, parcels=parcels, lines=lines, path=tmp_path / "boxes.png", dpi=50)
+    assert [str(w.message)[:40] for w in caught] == ["no font with Chinese glyphs found; Chine"]
+    assert caught[0].category is OutputWarning
 
 
 def test_static_map_draws_gcj02_layers_in_place(layers):
@@ -447,6 +546,15 @@ def test_cli_map_writes_html_and_png(layers, tmp_path, capsys):
     data = [json.loads(m.group(1)) for m in CALL.finditer(html)]
     assert len(data) == 4 and len(data[-1]["features"]) == 50
     assert png.read_bytes()[:4] == b"\x89PNG"
+    only = tmp_path / "idle.html"
+    argv = ["map", str(source), "--layer", "parcels", "--with", str(idle), "--basemap", "none",
+            "--only", "idle", "--out", str(only)]  # fmt: skip
+    assert main(argv) == 0
+    data = [json.loads(m.group(1)) for m in CALL.finditer(only.read_text(encoding="utf-8"))]
+    idle_land = parcels["idle_status"].isin(maps.interactive.ONLY_GROUPS["idle"])
+    expected = int((idle_land & ~parcels["status"].eq("violation")).sum())
+    assert len(data[-1]["features"]) == expected > 0  # the idle-land findings; the rest faded
+    assert main([*argv[:-4], "--only", "nonsense", "--out", str(tmp_path / "x.html")]) == 2
 
 
 @pytest.mark.parametrize(

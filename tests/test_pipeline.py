@@ -189,7 +189,7 @@ def test_metrics_step_cli_and_demo(demo, capsys, tmp_path, parcels, parks):
     assert lines[1] == "  容积率：评价 67 宗，不达标 6 宗"
     assert lines[-1] == f"已写出：{out}"
     with pd.ExcelFile(out) as book:
-        assert book.sheet_names == ["地块指标", "资料不足", "园区指标", "provenance"]
+        assert book.sheet_names == ["地块指标", "资料不足", "园区指标", "来源"]
 
 
 # ---------------------------------------------------------------- assessment
@@ -218,7 +218,7 @@ def test_assessment_step_cli_and_demo(demo, capsys, tmp_path, parks, parcels):
         "  建议核减面积或降级 1 个，具备扩区条件 0 个",
     ]
     with pd.ExcelFile(out) as book:
-        assert book.sheet_names == ["园区考核", "县区园区数", "产业集聚度", "provenance"]
+        assert book.sheet_names == ["园区考核", "县区园区数", "产业集聚度", "来源"]
 
 
 def test_assessment_pass_mark_is_shown_as_given():

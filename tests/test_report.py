@@ -3,18 +3,17 @@
 from __future__ import annotations
 
 import datetime as dt
-import re
 
 import mapdata
 import numpy as np
 import openpyxl
 import pandas as pd
 import pytest
+import workbooks
 
 import landkit as lk
 from landkit.errors import GeometryRepairedWarning, InputError
 from landkit.idle import FLAGGED
-from landkit.labels import label
 from landkit.report import write_report
 
 
@@ -41,13 +40,8 @@ def results():
     return parks, three_lines, metrics, idle
 
 
-def _rows(sheet) -> list[list]:
-    return [list(row) for row in sheet.iter_rows(values_only=True)]
-
-
-def _records(sheet) -> list[dict]:
-    header, *rows = _rows(sheet)
-    return [dict(zip(header, row, strict=True)) for row in rows]
+_rows = workbooks.rows
+_records = workbooks.records
 
 
 def test_workbook_sheets_headers_and_frozen_rows(results, tmp_path):
@@ -57,21 +51,31 @@ def test_workbook_sheets_headers_and_frozen_rows(results, tmp_path):
     )
     book = openpyxl.load_workbook(path)
     assert book.sheetnames == ["汇总", "三线违规", "指标", "闲置", "来源"]
+    assert workbooks.problems(book) == []
     for sheet in book.worksheets:
-        assert sheet.freeze_panes == "B2"
-        assert all(cell.font.bold for cell in sheet[1])
+        assert all(cell.font.bold for cell in sheet[3])
+        assert sheet["A1"].value.startswith("开发区土地核查报告——")
+        assert sheet.page_setup.orientation == "landscape"
+        assert sheet.page_setup.fitToWidth == 1
+        assert sheet.auto_filter.ref.startswith("A3:")
+    assert book["汇总"].freeze_panes == "C4"
+    assert book["指标"].freeze_panes == "E4"
     summary = _rows(book["汇总"])[0]
-    assert summary[:2] == ["园区编号", "名称"]
+    assert summary[:2] == ["园区编号", "园区名称"]
+    assert len(summary) <= 20
     assert "宗地压占生态保护红线面积合计（m²）" in summary
     assert "宗地数（宗）" in summary and "闲置宗地数（宗）" in summary
     assert "测算土地闲置费（万元）" in summary
     assert _rows(book["指标"])[0] == [
         "园区编号",
+        "园区名称",
         "宗地编号",
+        "宗地名称",
         "容积率",
         "建筑系数（%）",
         "容积率达标",
     ]
+    assert [r["园区名称"] for r in _records(book["指标"])][19:21] == ["甲园", "乙园"]
 
 
 def test_summary_adds_up_per_park(results, tmp_path):
@@ -103,20 +107,20 @@ def test_cells_are_typed(results, tmp_path):
     book = openpyxl.load_workbook(path)
     found = _records(book["三线违规"])
     assert [r["宗地编号"] for r in found] == ["P000000", "P000010", "P000020"]
-    assert {r["状态"] for r in found} == {"三线违规"}
+    assert {r["三线状态"] for r in found} == {"三线违规"}
     assert {r["突破的控制线"] for r in found} == {"生态保护红线"}
     assert all(isinstance(r["面积（亩）"], float) for r in found)
     header = _rows(book["指标"])[0]
-    coefficient = book["指标"].cell(row=2, column=header.index("建筑系数（%）") + 1)
+    coefficient = book["指标"].cell(row=4, column=header.index("建筑系数（%）") + 1)
     assert coefficient.value == 0.25 and coefficient.number_format == "0.0%"
-    ratio = book["指标"].cell(row=2, column=header.index("容积率") + 1)
+    ratio = book["指标"].cell(row=4, column=header.index("容积率") + 1)
     assert ratio.value == 0.5 and ratio.data_type == "n"
     meets = [r["容积率达标"] for r in _records(book["指标"])][:3]
     assert meets == ["否", "是", None]
     assert [r["园区编号"] for r in _records(book["指标"])][19:21] == ["K1", "K2"]  # looked up
     flagged = _records(book["闲置"])
     assert len(flagged) == int(idle["idle_status"].isin(FLAGGED).sum())
-    assert {r["闲置状态"] for r in flagged} <= {
+    assert {r["闲置判定"] for r in flagged} <= {
         "闲置",
         "临近闲置",
         "疑似闲置",
@@ -124,10 +128,13 @@ def test_cells_are_typed(results, tmp_path):
         "政府原因延迟",
     }
     since_col = _rows(book["闲置"])[0].index("闲置起始日") + 1
-    since = book["闲置"].cell(row=2, column=since_col)
+    since = book["闲置"].cell(row=4, column=since_col)
     assert since.value == dt.datetime(2025, 10, 2) and since.number_format == "yyyy-mm-dd"
     provenance = _records(book["来源"])
-    assert {"结果": "three_lines", "项目": "tolerance_m2", "值": "1.0"} in provenance
+    assert {"工作表": "三线违规", "项目": "面积容差（m²）", "内容": "1.0"} in provenance
+    assert {"工作表": "三线违规", "项目": "面积计算坐标系", "内容": "EPSG:4543"} in provenance
+    made = next(r["内容"] for r in provenance if r["项目"] == "制表时间")
+    assert made.endswith("（北京时间）")
 
 
 def test_codes_are_shown_by_their_chinese_names(tmp_path):
@@ -138,18 +145,23 @@ def test_codes_are_shown_by_their_chinese_names(tmp_path):
     idle = lk.detect_idle(parcels, as_of="2026-11-01")
     with pytest.warns(GeometryRepairedWarning, match="repaired"):
         metrics = lk.parcel_metrics(parcels, lk.read_layer(sample, "buildings"))
-    path = write_report(tmp_path / "r.xlsx", three_lines=three_lines, metrics=metrics, idle=idle)
-    code = re.compile(r"^[a-z][a-z0-9_]*(;\s*[a-z][a-z0-9_]*)*$")
-    shown = set()
-    for sheet in openpyxl.load_workbook(path).worksheets[:-1]:  # the provenance sheet aside
-        header, *rows = _rows(sheet)
-        for position, name in enumerate(header):
-            if name == label("case") or not re.search(r"[\u4e00-\u9fff]", name):
-                continue  # the sample's notes on its test cases, and its unlabelled columns
-            values = {row[position] for row in rows if isinstance(row[position], str)}
-            assert not {v for v in values if code.match(v)}, name
-            shown |= values
+    parks = lk.read_layer(sample, "parks")
+    path = write_report(
+        tmp_path / "r.xlsx", parks=parks, three_lines=three_lines, metrics=metrics, idle=idle
+    )
+    book = openpyxl.load_workbook(path)
+    assert workbooks.problems(book) == []
+    shown = {
+        cell.value
+        for sheet in book.worksheets[:-1]
+        for row in sheet.iter_rows(min_row=4)
+        for cell in row
+        if isinstance(cell.value, str)
+    }
     assert {"三线违规", "闲置", "满一年未动工", "档案记录", "已核实", "是", "否"} <= shown
+    assert {"国家级", "1001 工业用地"} <= shown
+    industries = workbooks.column(book["闲置"], "行业代码版本")
+    assert {c.value for c in industries} == {2017} and {c.number_format for c in industries} == {"0"}
 
 
 def test_summary_without_parks(results, tmp_path):

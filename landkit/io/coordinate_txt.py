@@ -537,7 +537,7 @@ def read_coordinate_txt(
     return out
 
 
-def _target_zone(gdf: gpd.GeoDataFrame, crs) -> GKZone:
+def target_zone(gdf: gpd.GeoDataFrame, crs) -> GKZone:
     """The (prefixed) zone a file is written in: the given CRS, the layer's own, or its centre's."""
     if crs is not None:
         zone = gk_zone(crs)
@@ -639,7 +639,7 @@ def write_coordinate_txt(
             f"polygons or are invalid. Fix: drop them or repair them (landkit.geometry.repair)."
         )
         raise GeometryError(msg)
-    zone = _target_zone(gdf, crs)
+    zone = target_zone(gdf, crs)
     projected = gdf.geometry.to_crs(zone.epsg).values
     id_col = id_col or feature_id_column(gdf)
     name_col = name_col or feature_name_column(gdf)

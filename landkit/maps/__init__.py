@@ -3,10 +3,13 @@
 * :mod:`landkit.maps.categories` — the map category of each parcel, its
   precedence and colours, shared by both renderers;
 * :mod:`landkit.maps.interactive` — :func:`make_map`, a Leaflet map (folium);
-* :mod:`landkit.maps.static` — :func:`static_map`, a print map (matplotlib);
+* :mod:`landkit.maps.static` — :func:`static_map`, a print map (matplotlib),
+  laid out by :mod:`landkit.maps.layout` (paper, scale 1:N, map elements);
 * :mod:`landkit.maps.parcel` — :func:`parcel_map`, the 宗地图 of one parcel (matplotlib).
 
-folium and matplotlib are imported when a map is drawn, not on import.
+folium and matplotlib are imported when a map is drawn, not on import. Leaflet's
+release files (BSD-2, ``leaflet/LICENSE``) ship in this package and are inlined
+into every saved map, which therefore works offline.
 
 Examples
 --------

@@ -3,12 +3,20 @@
 Imported only when a map is made, so that ``import landkit.maps`` does not load
 folium. The drawing code itself is ``canvas.js`` (and ``canvas.css``) beside
 this module, shipped as package data and inlined once into each map.
+
+Leaflet's release files (``leaflet/leaflet.js``, ``leaflet.css``, the images
+its style sheet names and its BSD-2 ``LICENSE``) ship beside this module too
+and are inlined into every map, images as data URIs, in place of folium's
+CDN links (Leaflet, jQuery, Bootstrap, Font Awesome), which a landkit map
+does not need: a saved map is one file that works without a network.
 """
 
 from __future__ import annotations
 
+import base64
 import json
 import os
+import re
 from functools import cache
 from importlib import resources
 from pathlib import Path
@@ -114,20 +122,94 @@ def add_basemap(fmap: folium.Map, basemap: Basemap, key: str | None) -> None:
     ).add_to(fmap)
 
 
-def use_local_leaflet(fmap: folium.Map, leaflet: str | os.PathLike) -> None:
-    """Load Leaflet from a local folder (or a URL prefix) and nothing from a CDN."""
-    text = os.fspath(leaflet)
-    if text.startswith(("http://", "https://")):
+def _inline_images(css: str, read) -> str:
+    """The style sheet with ``url(images/…)`` replaced by data URIs (``read(name)`` gives bytes)."""
+
+    def data_uri(match: re.Match) -> str:
+        try:
+            data = read(match.group(1))
+        except OSError:
+            return match.group(0)
+        return f"url(data:image/png;base64,{base64.b64encode(data).decode('ascii')})"
+
+    return re.sub(r"url\((images/[\w.-]+\.png)\)", data_uri, css)
+
+
+def _read_leaflet(folder) -> tuple[str, str]:
+    """Leaflet's script and style sheet (images inlined) from a folder or package resource."""
+    missing = [name for name in ("leaflet.js", "leaflet.css") if not (folder / name).is_file()]
+    if missing:
+        msg = (
+            f"leaflet: {folder} lacks {', '.join(missing)}. Fix: point leaflet= at the "
+            "folder holding leaflet.js and leaflet.css (Leaflet's dist folder), or leave it out "
+            "to use the Leaflet that comes with landkit."
+        )
+        raise InputError(msg)
+    css = (folder / "leaflet.css").read_text(encoding="utf-8")
+    css = _inline_images(css, lambda name: (folder / name).read_bytes())
+    return (folder / "leaflet.js").read_text(encoding="utf-8"), css
+
+
+@cache
+def _packaged_leaflet() -> tuple[str, str]:
+    return _read_leaflet(resources.files("landkit.maps") / "leaflet")
+
+
+def _safe_in_script(text: str) -> str:
+    """Script or style text that cannot end its element early."""
+    return re.sub(r"</(script|style)", r"<\\/\1", text, flags=re.IGNORECASE)
+
+
+def use_leaflet(fmap: folium.Map, leaflet: str | os.PathLike | None) -> None:
+    """Give the map Leaflet and nothing from a CDN.
+
+    ``None``: the Leaflet that ships with landkit, inlined; a folder holding
+    ``leaflet.js`` and ``leaflet.css``: those files, inlined; an http(s) URL
+    prefix: links to the files there (an intranet server).
+    """
+    fmap.default_js = []
+    fmap.default_css = []
+    text = None if leaflet is None else os.fspath(leaflet)
+    if text is not None and text.startswith(("http://", "https://")):
         base = text.rstrip("/") + "/"
-    else:
-        folder = Path(text).resolve()
-        missing = [name for name in ("leaflet.js", "leaflet.css") if not (folder / name).is_file()]
-        if missing:
-            msg = (
-                f"leaflet: {folder} lacks {', '.join(missing)}. Fix: point leaflet= at the "
-                "folder holding leaflet.js and leaflet.css (npm's leaflet/dist)."
-            )
-            raise InputError(msg)
-        base = folder.as_uri() + "/"
-    fmap.default_js = [("leaflet", base + "leaflet.js")]
-    fmap.default_css = [("leaflet_css", base + "leaflet.css")]
+        fmap.default_js = [("leaflet", base + "leaflet.js")]
+        fmap.default_css = [("leaflet_css", base + "leaflet.css")]
+        return
+    js, css = _packaged_leaflet() if text is None else _read_leaflet(Path(text).resolve())
+    css, js = _safe_in_script(css), _safe_in_script(js)
+    inline = f"<style>\n{css}\n</style>\n<script>\n{js}\n</script>\n"
+    fmap.get_root().header.add_child(Element(inline), name="leaflet", index=0)
+
+
+class MetricScale(MacroElement):
+    """A scale bar in metres and kilometres only."""
+
+    _template = Template(
+        """
+        {% macro script(this, kwargs) %}
+        L.control.scale({metric: true, imperial: false, maxWidth: 150})
+            .addTo({{ this._parent.get_name() }});
+        {% endmacro %}
+        """
+    )
+
+
+class Title(MacroElement):
+    """The map's title, a control at the top drawn by ``landkitTitle`` (canvas.js)."""
+
+    _template = Template(
+        """
+        {% macro script(this, kwargs) %}
+        landkitTitle({{ this.text }}, {{ this._parent.get_name() }});
+        {% endmacro %}
+        """
+    )
+
+    def __init__(self, text: str):
+        super().__init__()
+        self._name = "LandkitTitle"
+        self.text = to_json(text)
+
+    def render(self, **kwargs):
+        _add_script(self)
+        super().render(**kwargs)

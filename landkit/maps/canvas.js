@@ -151,15 +151,31 @@ function landkitLegend(title, items, map) {
     div.appendChild(heading);
     items.forEach(function (item) {
       var row = document.createElement("div");
-      var swatch = document.createElement("i");
-      swatch.style.background = item[1];
-      swatch.style.border = "2px " + item[3] + " " + item[2];
-      row.appendChild(swatch);
+      if (item[1] === null) {  // a note, without a swatch
+        row.className = "landkit-note";
+      } else {
+        var swatch = document.createElement("i");
+        swatch.style.background = item[1];
+        swatch.style.border = "2px " + item[3] + " " + item[2];
+        if (item.length > 4) swatch.style.opacity = item[4];
+        row.appendChild(swatch);
+      }
       row.appendChild(document.createTextNode(item[0]));
       div.appendChild(row);
     });
     return div;
   };
   control.addTo(map);
+  return control;
+}
+function landkitTitle(text, map) {
+  var control = L.control({position: "topright"});
+  control.onAdd = function () {
+    var div = L.DomUtil.create("div", "landkit-title");
+    div.textContent = text;
+    return div;
+  };
+  control.addTo(map);
+  document.title = text;
   return control;
 }

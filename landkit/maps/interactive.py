@@ -62,8 +62,9 @@ _PARCEL_FIELDS = (
     "area_mu",
     "name",
     "park_id",
+    "park_name",
     "land_use",
-    "status",
+    "three_line_status",
     "violations",
     *(col for key in LINE_KEYS for col in line_columns(key)[:2]),
     "idle_status",
@@ -82,10 +83,16 @@ _PARCEL_FIELDS = (
     "meets_green_ratio",
     "meets_admin_share",
     "meets_investment_intensity",
-    "reason",
 )
 _OVERLAP_COLUMNS = frozenset(col for key in LINE_KEYS for col in line_columns(key))
 _PARK_FIELDS = ("name", "park_id", "level", "county", "approved_area_ha", "leading_industry")
+ONLY_GROUPS = {
+    "idle": ("recoverable", "idle", "suspected_idle", "at_risk", "government_delay"),
+    "findings": FLAGGED_CATEGORIES,
+}
+"""Names ``only=`` accepts besides the categories: every idle-land finding, every finding."""
+_ONLY_TITLES = {"idle": "闲置土地", "findings": "问题宗地"}
+_FADED_STYLE = {"color": "#9e9e9e", "weight": 0.5, "fillColor": "#e0e0e0", "fillOpacity": 0.35}
 
 
 # ------------------------------------------------------------------ geometry
@@ -161,10 +168,11 @@ def _values(frame: pd.DataFrame, fields: Sequence[str]) -> list[list[str | None]
     return [list(row) for row in zip(*columns, strict=True)] if columns else [[]] * len(frame)
 
 
-def _legend_item(text: str, style: Mapping[str, object]) -> tuple[str, str, str, str]:
+def _legend_item(text: str, style: Mapping[str, object]) -> tuple:
     fill = style.get("fillColor", style["color"]) if style.get("fill", True) else "transparent"
     line = "dashed" if style.get("dashArray") else "solid"
-    return (text, str(fill), str(style["color"]), line)
+    opacity = float(style.get("fillOpacity", 1)) if style.get("fill", True) else 1.0
+    return (text, str(fill), str(style["color"]), line, max(opacity, 0.35))
 
 
 # ------------------------------------------------------------------ layers
@@ -213,26 +221,70 @@ def _payload(origin, fields: list[str], tooltip: int, styles, features: list, bu
     }
 
 
-def _parcel_layer(parcels: gpd.GeoDataFrame, origin, fields, interactive_limit: int) -> tuple:
+def _parcel_layer(
+    parcels: gpd.GeoDataFrame, origin, fields, interactive_limit: int, chosen: tuple[str, ...]
+) -> tuple:
+    """Payload and legend of the parcels; those outside ``chosen`` drawn faded, as context."""
     categories = parcel_category(parcels)
     frame = parcels.assign(map_category=categories)
+    if "three_line_status" not in frame.columns:
+        frame = frame.rename(columns={"status": "three_line_status"})
     shown = [col for col in (fields or _PARCEL_FIELDS) if col in frame.columns]
     styles = {
         name: {"color": CATEGORY_COLOURS[name], "weight": 1, "fillOpacity": 0.6}
         for name in CATEGORIES
     }
+    styles["other"] = _FADED_STYLE
+    others = ~categories.isin(chosen)
+    drawn_as = categories.where(~others, "other")
+    bulk = others.to_numpy()
     if len(parcels) > interactive_limit:
-        bulk = ~categories.isin(FLAGGED_CATEGORIES).to_numpy()
+        bulk = bulk | ~categories.isin(FLAGGED_CATEGORIES).to_numpy()
         for name in ("compliant", "not_evaluated"):
             styles[name] = {**styles[name], "weight": 0.5, "fillOpacity": 0.35}
-    else:
-        bulk = np.zeros(len(parcels), dtype=bool)
     payload = _feature_payload(
-        frame, categories, styles, shown, origin, tooltip=min(3, len(shown)), bulk=bulk
+        frame, drawn_as, styles, shown, origin, tooltip=min(3, len(shown)), bulk=bulk
     )
-    present = [name for name in CATEGORIES if (categories == name).any()]
+    present = [name for name in CATEGORIES if (drawn_as == name).any()]
     legend = [_legend_item(value_label("map_category", name), styles[name]) for name in present]
+    if others.any():
+        legend.append(_legend_item("其他宗地（不在本图专题内）", _FADED_STYLE))
+    faded = drawn_as.isin(("compliant", "not_evaluated")) & pd.Series(bulk, index=frame.index)
+    if others.any() or faded.any():
+        legend.append(("浅色宗地仅作底图参照，不可点击查看", None, None, None))
     return payload, legend
+
+
+def _chosen(only: str | Sequence[str] | None) -> tuple[str, ...]:
+    """The categories ``only=`` selects (every category when None)."""
+    if only is None:
+        return CATEGORIES
+    names = [only] if isinstance(only, str) else list(only)
+    chosen: list[str] = []
+    for name in names:
+        if name in ONLY_GROUPS:
+            chosen.extend(ONLY_GROUPS[name])
+        elif name in CATEGORIES:
+            chosen.append(name)
+        else:
+            known = ", ".join((*ONLY_GROUPS, *CATEGORIES))
+            msg = f"only: unknown category {name!r}. Fix: use one of {known}."
+            raise InputError(msg)
+    return tuple(dict.fromkeys(chosen))
+
+
+def _with_park_names(parcels: gpd.GeoDataFrame, parks: gpd.GeoDataFrame | None):
+    """Parcels with ``park_name`` looked up in the parks by ``park_id``."""
+    out = parcels
+    if (
+        parks is not None
+        and {"park_id", "name"} <= set(parks.columns)
+        and "park_id" in out.columns
+        and "park_name" not in out.columns
+    ):
+        names = parks.dropna(subset=["park_id"]).drop_duplicates("park_id")
+        out = out.assign(park_name=out["park_id"].map(names.set_index("park_id")["name"]))
+    return out
 
 
 def _park_layer(parks: gpd.GeoDataFrame, origin) -> dict:
@@ -253,6 +305,19 @@ def _line_payload(key: str, layer: gpd.GeoDataFrame, origin, clip) -> dict:
     return _payload(origin, [], 0, {key: LINE_STYLES[key]}, [], bulk)
 
 
+def _default_title(parks: gpd.GeoDataFrame | None, only: str | Sequence[str] | None) -> str:
+    names = []
+    if parks is not None and "name" in parks.columns:
+        names = parks["name"].dropna().astype(str).tolist()
+    where = "、".join(names) if len(names) <= 2 else f"{names[0]}等 {len(names)} 个开发区"
+    where = where or "开发区"
+    if only is None:
+        return f"{where}土地核查图"
+    chosen = [only] if isinstance(only, str) else list(only)
+    shown = "、".join(_ONLY_TITLES.get(name) or value_label("map_category", name) for name in chosen)
+    return f"{where}{shown}分布图"
+
+
 def make_map(
     *,
     parks: gpd.GeoDataFrame | None = None,
@@ -264,6 +329,8 @@ def make_map(
     coordinates: Coordinates = "auto",
     fields: Sequence[str] | None = None,
     interactive_limit: int = 5000,
+    only: str | Sequence[str] | None = None,
+    title: str | None = None,
 ) -> folium.Map:
     """An interactive map of parks, the three lines and parcels coloured by finding.
 
@@ -281,15 +348,17 @@ def make_map(
         (or a GeoPackage holding layers of those names); drawn red, yellow and
         as a purple dashed line, clipped to the parks and parcels.
     basemap : {"osm", "tianditu", "tianditu_img", None}
-        OpenStreetMap; 天地图 vector or imagery with labels; ``None`` for none
-        (offline).
+        OpenStreetMap; 天地图 vector or imagery with labels; ``None`` for none.
+        Only the basemap's tiles come from the network: without one the map
+        draws everything but the basemap.
     tianditu_key : str, optional
         The 天地图 key; default the ``TIANDITU_KEY`` environment variable. The
         key is written into the map's HTML, as tile URLs need it.
     leaflet : path or URL, optional
-        A folder (or an http(s) URL prefix) holding ``leaflet.js`` and ``leaflet.css``, for
-        maps that must work without internet (e.g. ``node_modules/leaflet/dist``
-        after ``npm install leaflet``). Then nothing is loaded from a CDN.
+        Leaflet is inlined into the map, so a saved map is one file that works
+        offline; by default the Leaflet that ships with landkit. A folder
+        holding ``leaflet.js`` and ``leaflet.css`` inlines those instead; an
+        http(s) URL prefix links to them there (an intranet server).
     coordinates : {"auto", "gcj02", "bd09"}
         ``"auto"``: layers marked as GCJ-02/BD-09 by :func:`landkit.crs.to_gcj02`
         are converted back; ``"gcj02"``/``"bd09"`` declares every lon/lat layer
@@ -300,11 +369,20 @@ def make_map(
     interactive_limit : int
         Above this many parcels, parcels without a finding are drawn light and
         non-interactive.
+    only : str or sequence of str, optional
+        The parcel categories the map is about (:data:`CATEGORIES`, or
+        ``"idle"`` for every idle-land finding, ``"findings"`` for every
+        finding). The map opens on those parcels; the others are drawn faded
+        and non-interactive, as context, and the legend says so.
+    title : str, optional
+        The title shown on the map and as the page title; default the parks'
+        names (or 开发区) and what the map shows.
 
     Returns
     -------
     folium.Map
-        Fitted to the data, with a layer control, a legend and a scale bar.
+        Fitted to the data (to the chosen parcels with ``only=``), with a
+        title, a layer control, a legend and a metric scale bar.
 
     Examples
     --------
@@ -313,8 +391,9 @@ def make_map(
     >>> parcels = lk.check_three_lines(lk.read_layer(sample, "parcels"), sample)
     >>> m = make_map(parks=lk.read_layer(sample, "parks"), parcels=parcels, lines=sample,
     ...              basemap=None)
-    >>> "landkit-legend" in m.get_root().render()
-    True
+    >>> html = m.get_root().render()
+    >>> "landkit-legend" in html, "cdn" in html, "L.control.scale" in html
+    (True, False, True)
     """
     if basemap not in ("osm", "tianditu", "tianditu_img", None):
         msg = f"basemap must be 'osm', 'tianditu', 'tianditu_img' or None, got {basemap!r}"
@@ -322,7 +401,10 @@ def make_map(
     if coordinates not in ("auto", "gcj02", "bd09"):
         msg = f"coordinates must be 'auto', 'gcj02' or 'bd09', got {coordinates!r}"
         raise InputError(msg)
+    chosen = _chosen(only)
     line_layers = read_lines(lines) if lines is not None else {}
+    if parcels is not None:
+        parcels = _with_park_names(parcels, parks)
     shown = {
         name: _display(gdf, name, coordinates)
         for name, gdf in {"parks": parks, "parcels": parcels, **line_layers}.items()
@@ -330,6 +412,10 @@ def make_map(
     }
     focus = [shown[name] for name in ("parks", "parcels") if name in shown]
     extent_layers = focus or [shown[name] for name in shown]
+    if only is not None and "parcels" in shown:
+        subject = shown["parcels"][parcel_category(shown["parcels"]).isin(chosen).to_numpy()]
+        if len(subject) and not _nothing_to_draw(subject):
+            extent_layers = [subject]
     if not extent_layers or all(_nothing_to_draw(layer) for layer in extent_layers):
         msg = "make_map: nothing to draw. Fix: pass parks, parcels or lines with geometries."
         raise InputError(msg)
@@ -342,12 +428,12 @@ def make_map(
 
     import folium
 
-    from ._leaflet import Legend, VectorLayer, add_basemap, use_local_leaflet
+    from ._leaflet import Legend, MetricScale, Title, VectorLayer, add_basemap, use_leaflet
 
-    fmap = folium.Map(tiles=None, control_scale=True, prefer_canvas=True)
-    if leaflet is not None:
-        use_local_leaflet(fmap, leaflet)
+    fmap = folium.Map(tiles=None, control_scale=False, prefer_canvas=True)
+    use_leaflet(fmap, leaflet)
     add_basemap(fmap, basemap, tianditu_key)
+    Title(title or _default_title(parks, only)).add_to(fmap)
     legend = []
     for key in LINE_KEYS:
         if key in shown:
@@ -358,10 +444,13 @@ def make_map(
         VectorLayer(_park_layer(shown["parks"], origin), "园区边界").add_to(fmap)
         legend.append(_legend_item("园区边界", PARK_STYLE))
     if "parcels" in shown:
-        payload, items = _parcel_layer(shown["parcels"], origin, fields, interactive_limit)
+        payload, items = _parcel_layer(
+            shown["parcels"], origin, fields, interactive_limit, chosen
+        )
         VectorLayer(payload, "宗地").add_to(fmap)
         legend.extend(items)
     Legend(legend).add_to(fmap)
+    MetricScale().add_to(fmap)
     folium.LayerControl(collapsed=False).add_to(fmap)
     fmap.fit_bounds([[south, west], [north, east]])
     return fmap

@@ -45,6 +45,7 @@ from ..crs import SQM_PER_MU, crs_note, gk_zone
 from ..geometry import repair
 from ..io import atomic_path
 from ..landuse import map_land_use
+from .layout import scale_bar_length
 from .static import font_families
 
 __all__ = ["neighbour_layers", "parcel_map"]
@@ -80,12 +81,6 @@ def _nice_scale(denominator: float) -> int:
             if step * power * multiple >= denominator:
                 return int(step * power * multiple)
     raise AssertionError("unreachable")
-
-
-def scale_bar_length(metres: float) -> float:
-    """A round length (1, 2 or 5 × 10ᵏ m) at most ``metres``."""
-    power = 10 ** math.floor(math.log10(metres))
-    return max(step * power for step in (1, 2, 5) if step * power <= metres)
 
 
 def _land_use_text(row: pd.Series) -> str | None:

@@ -8,7 +8,6 @@ when a map is drawn, not when this module is.
 
 from __future__ import annotations
 
-import math
 import os
 import warnings
 from collections.abc import Mapping
@@ -85,45 +84,20 @@ def cjk_font() -> str | None:
     return None
 
 
-def _nice_length(span: float) -> float:
-    """A round length (1, 2 or 5 × 10^n) near a fifth of ``span``."""
-    target = span / 5
-    power = 10 ** math.floor(math.log10(target))
-    return max(step * power for step in (1, 2, 5) if step * power <= target)
-
-
-def _scale_bar(ax, length: float) -> None:
-    from matplotlib.patches import Rectangle
-
-    x0, x1 = ax.get_xlim()
-    y0, y1 = ax.get_ylim()
-    left, base = x0 + (x1 - x0) * 0.05, y0 + (y1 - y0) * 0.05
-    height = (y1 - y0) * 0.012
-    half = length / 2
-    for i, colour in enumerate(("black", "white")):
-        ax.add_patch(
-            Rectangle((left + i * half, base), half, height, facecolor=colour, edgecolor="black")
-        )
-    unit, value = ("km", length / 1000) if length >= 1000 else ("m", length)
-    for x, text in ((left, "0"), (left + length, f"{value:g} {unit}")):
-        ax.text(x, base + height * 1.6, text, ha="center", va="bottom", fontsize=8)
-
-
-def _north_arrow(ax) -> None:
-    ax.annotate(
-        "北",
-        xy=(0.94, 0.95),
-        xytext=(0.94, 0.84),
-        xycoords="axes fraction",
-        ha="center",
-        va="center",
-        fontsize=11,
-        arrowprops={"facecolor": "black", "width": 4, "headwidth": 11},
-    )
+def _visible(geoms, window: tuple[float, ...], *, outline: bool) -> bool:
+    """Whether any of the geometries shows in the window (their outline, for unfilled styles)."""
+    frame = shapely.box(*window)
+    if outline:
+        geoms = shapely.boundary(geoms)
+    return bool(shapely.intersects(geoms, frame).any())
 
 
 def _draw_lines(ax, lines, plane, window: tuple[float, ...]) -> list:
-    """Draw the three lines near the window; legend handles for those that show."""
+    """Draw the three lines near the window; legend handles for those that show.
+
+    The ecological red line is a red outline with red hatching and no fill, so
+    that it never looks like a violating parcel (solid red, black cross-hatch).
+    """
     from matplotlib.patches import Patch
 
     xmin, ymin, xmax, ymax = window
@@ -135,58 +109,86 @@ def _draw_lines(ax, lines, plane, window: tuple[float, ...]) -> list:
         geoms = gpd.GeoSeries(layer.geometry.values, crs=layer.crs).to_crs(plane)
         near = geoms.clip_by_rect(*margin).values
         near = near[~is_absent(near)]
-        if not shapely.intersects(near, shapely.box(*window)).any():
-            continue
         style = LINE_STYLES[key]
-        face = style.get("fillColor", "none") if style.get("fill", True) else "none"
+        filled = style.get("fill", True) and key != "ecological_redline"
+        if not len(near) or not _visible(near, window, outline=not filled):
+            continue
+        face = style.get("fillColor", style["color"]) if filled else "none"
         line = "--" if style.get("dashArray") else "-"
+        hatch = "////" if key == "ecological_redline" else None
+        width = 1.6 if key == "ecological_redline" else 1.2
         gpd.GeoSeries(near, crs=plane).plot(
-            ax=ax, facecolor=face, edgecolor=style["color"], linestyle=line, linewidth=1.2,
-            alpha=0.6 if face != "none" else 1,
+            ax=ax, facecolor=face, edgecolor=style["color"], linestyle=line, linewidth=width,
+            hatch=hatch, alpha=0.55 if filled else 1, zorder=2,
         )  # fmt: skip
         handles.append(
-            Patch(facecolor=face, edgecolor=style["color"], linestyle=line, label=label(key))
-        )
+            Patch(facecolor=face, edgecolor=style["color"], linestyle=line, hatch=hatch,
+                  linewidth=width, alpha=0.55 if filled else 1, label=label(key))
+        )  # fmt: skip
     return handles
 
 
-def _draw_parcels(ax, parcels: gpd.GeoDataFrame, plane) -> list:
-    """Draw parcels coloured by category; legend handles of the categories present."""
+def _draw_parcels(ax, parcels: gpd.GeoDataFrame, plane, window) -> tuple[list, gpd.GeoDataFrame]:
+    """Draw parcels coloured by category; legend handles of the categories shown, the parcels."""
     from matplotlib.patches import Patch
 
     parcels = true_coordinates(parcels, "parcels", "auto")
     values = parcels.geometry.values
     drawn = parcels[~is_absent(values)].to_crs(plane)
+    drawn = drawn[shapely.intersects(drawn.geometry.values, shapely.box(*window))]
     categories = parcel_category(drawn).to_numpy()
     handles = []
     for name in CATEGORIES:
         chosen = drawn[categories == name]
-        if len(chosen):
-            colour = CATEGORY_COLOURS[name]
-            chosen.plot(ax=ax, facecolor=colour, edgecolor="#444444", linewidth=0.4, alpha=0.8)
-            handles.append(Patch(facecolor=colour, edgecolor="#444444", label=value_label("map_category", name)))
-    return handles
+        if not len(chosen):
+            continue
+        style = {"facecolor": CATEGORY_COLOURS[name], "edgecolor": "#444444", "linewidth": 0.4}
+        if name == "violation":  # a finding stands out from the red line's hatch
+            style = {**style, "edgecolor": "black", "linewidth": 0.9, "hatch": "xx"}
+        chosen.plot(ax=ax, alpha=0.85, zorder=3, **style)
+        handles.append(Patch(alpha=0.85, label=value_label("map_category", name), **style))
+    return handles, drawn
 
 
-def _decorate(ax, window: tuple[float, ...], title: str, handles: list) -> None:
-    """Title, metre grid, legend, north arrow and scale bar."""
-    from matplotlib.ticker import FuncFormatter
+def _label_parcels(ax, parcels: gpd.GeoDataFrame, scale: int) -> int:
+    """Parcel ids where they fit on paper (6 pt text inside the parcel); how many were labelled."""
+    if "parcel_id" not in parcels.columns or not len(parcels):
+        return 0
+    size_pt = 5.5
+    char_mm = size_pt * 0.3528 * 0.62
+    xmin, xmax = ax.get_xlim()
+    ymin, ymax = ax.get_ylim()
+    frame = shapely.box(xmin, ymin, xmax, ymax)
+    count = 0
+    for ident, geom in zip(parcels["parcel_id"], parcels.geometry.values, strict=True):
+        if ident is None or geom is None:
+            continue
+        text = str(ident)
+        inner = shapely.intersection(geom, frame)
+        if inner.is_empty:
+            continue
+        point = shapely.point_on_surface(inner)
+        need_w = (len(text) * char_mm + 1.5) * scale / 1000
+        need_h = (size_pt * 0.3528 + 1.0) * scale / 1000
+        room = shapely.box(point.x - need_w / 2, point.y - need_h / 2,
+                           point.x + need_w / 2, point.y + need_h / 2)  # fmt: skip
+        if shapely.contains(inner, room):
+            ax.text(point.x, point.y, text, ha="center", va="center", fontsize=size_pt,
+                    color="#1a1a1a", zorder=5, clip_on=True,
+                    bbox={"boxstyle": "round,pad=0.15", "facecolor": "white", "alpha": 0.7,
+                          "linewidth": 0})  # fmt: skip
+            count += 1
+    return count
 
-    ax.set_xlim(window[0], window[2])
-    ax.set_ylim(window[1], window[3])
-    ax.set_aspect("equal")
-    ax.set_title(title, fontsize=15)
-    ax.grid(True, color="#999999", linewidth=0.4, linestyle=":")
-    metres = FuncFormatter(lambda value, _: f"{value:,.0f}")
-    ax.xaxis.set_major_formatter(metres)
-    ax.yaxis.set_major_formatter(metres)
-    ax.tick_params(labelsize=7)
-    ax.tick_params(axis="y", labelrotation=90)
-    ax.set_xlabel("Y（东坐标，m）", fontsize=8)
-    ax.set_ylabel("X（北坐标，m）", fontsize=8)
-    ax.legend(handles=handles, title="图例", fontsize=8, loc="upper left", bbox_to_anchor=(1.02, 1))
-    _north_arrow(ax)
-    _scale_bar(ax, _nice_length(window[2] - window[0]))
+
+def _source_text(*frames) -> str:
+    """Where the layers came from: their files' names, else landkit's results."""
+    names = []
+    for frame in frames:
+        source = getattr(frame, "attrs", {}).get("landkit_source")
+        if isinstance(source, Mapping) and source.get("path"):
+            names.append(Path(str(source["path"])).name)
+    return "、".join(dict.fromkeys(names)) or "landkit 核查结果"
 
 
 def static_map(
@@ -198,12 +200,23 @@ def static_map(
     title: str | None = None,
     path: str | os.PathLike | None = None,
     dpi: int = 200,
+    paper: str = "auto",
+    orientation: str = "auto",
+    organisation: str | None = None,
+    source: str | None = None,
+    date: object = None,
 ):
-    """A print map of a park: boundary, lines, parcels, legend, north arrow, scale bar and grid.
+    """A print map of a park to cartographic standard, on A4 or A3 at a round scale.
 
-    Drawn in the Gauss-Krüger CRS landkit measures the park's area in, so the
-    grid is in metres (X north, Y east) and the scale bar is true. Layers marked
-    as GCJ-02/BD-09 (:func:`landkit.crs.to_gcj02`) are converted back first.
+    The map is drawn in the Gauss-Krüger CRS landkit measures the park's area
+    in, at a round scale 1:N true when printed at 100 % (:mod:`landkit.maps.layout`).
+    The sheet holds the title, the map with a labelled metre grid, and beside
+    it a north arrow, the legend (only what is drawn), the scale 1:N with a
+    metric scale bar, the coordinate system in Chinese and the 制图单位 /
+    制图日期 / 数据来源 block. A three-line violation is solid red with a black
+    cross-hatch; the ecological red line a red hatched outline. Parcel ids are
+    written where they fit. Layers marked as GCJ-02/BD-09
+    (:func:`landkit.crs.to_gcj02`) are converted back first.
 
     Parameters
     ----------
@@ -221,16 +234,27 @@ def static_map(
         Write a PNG there (whole, then renamed).
     dpi : int
         Resolution of the PNG.
+    paper : {"auto", "A4", "A3"}
+        ``"auto"``: A4, or A3 when A4 would need a scale smaller than 1:20 000.
+    orientation : {"auto", "portrait", "landscape"}
+        ``"auto"``: the one that prints the park at the larger scale.
+    organisation : str, optional
+        The 制图单位; left blank to be filled in by hand.
+    source : str, optional
+        The 数据来源; default the names of the files the layers were read from.
+    date : date or str, optional
+        The 制图日期; default today in China.
 
     Returns
     -------
     matplotlib.figure.Figure
+        The map frame is ``fig.axes[0]``, the panel of map elements ``fig.axes[1]``.
 
     Warns
     -----
     UserWarning
-        When no font with Chinese glyphs is found (Chinese text would render
-        as boxes); install Debian's ``fonts-noto-cjk`` or a font package.
+        Once, when no font with Chinese glyphs is found (Chinese text would
+        render as boxes); install Debian's ``fonts-noto-cjk``.
 
     Examples
     --------
@@ -243,9 +267,9 @@ def static_map(
     '昆明经济技术开发区 土地利用与三线管控图'
     """
     from matplotlib import rc_context
-    from matplotlib.backends.backend_agg import FigureCanvasAgg
-    from matplotlib.figure import Figure
     from matplotlib.lines import Line2D
+
+    from . import layout
 
     parks = true_coordinates(parks, "parks", "auto")
     if park_id is not None:
@@ -258,26 +282,49 @@ def static_map(
     if is_absent(parks.geometry).all():
         msg = "parks: no geometry to draw. Fix: pass parks with boundaries."
         raise InputError(msg)
+    try:
+        sheet = layout.plan_sheet(parks.to_crs(lkcrs.area_crs(parks)).total_bounds, paper=paper,
+                                  orientation=orientation)  # fmt: skip
+    except ValueError as error:
+        raise InputError(f"static_map: {error}") from error
     plane = lkcrs.area_crs(parks)
     parks = parks.to_crs(plane)
-    xmin, ymin, xmax, ymax = parks.total_bounds
-    pad = max(xmax - xmin, ymax - ymin) * 0.08
-    window = (xmin - pad, ymin - pad, xmax + pad, ymax + pad)
+    window = sheet.extent
     if title is None:
         names = parks["name"].dropna().astype(str).tolist() if "name" in parks.columns else []
         title = f"{'、'.join(names[:2]) or '园区'} 土地利用与三线管控图"
     fonts = font_families()
-    with rc_context({"font.family": fonts, "axes.unicode_minus": False}):
-        fig = Figure(figsize=(10, 8), dpi=dpi, layout="constrained")
-        FigureCanvasAgg(fig)
-        ax = fig.add_subplot()
+    with rc_context({"font.family": fonts, "axes.unicode_minus": False}), warnings.catch_warnings():
+        if len(fonts) == 1:  # no CJK font: font_families warned once, not once per glyph
+            warnings.filterwarnings("ignore", message="Glyph .* missing from")
+        fig, ax, panel = layout.figure(sheet, dpi)
         handles = _draw_lines(ax, lines, plane, window) if lines is not None else []
+        drawn = None
         if parcels is not None:
-            handles += _draw_parcels(ax, parcels, plane)
-        parks.boundary.plot(ax=ax, color=PARK_STYLE["color"], linewidth=2)
+            parcel_handles, drawn = _draw_parcels(ax, parcels, plane, window)
+            handles += parcel_handles
+        parks.boundary.plot(ax=ax, color=PARK_STYLE["color"], linewidth=2, zorder=4)
         handles.append(Line2D([], [], color=PARK_STYLE["color"], linewidth=2, label="园区边界"))
-        _decorate(ax, window, title, handles)
-        fig.text(0.01, 0.005, f"坐标系：{plane.name}", fontsize=7, color="#555555")
+        ax.set_xlim(window[0], window[2])
+        ax.set_ylim(window[1], window[3])
+        if drawn is not None:
+            _label_parcels(ax, drawn, sheet.scale)
+        ax.set_title(title, fontsize=15, pad=10, weight="bold")
+        layout.grid(ax, sheet)
+        top = panel.get_ylim()[1]
+        top -= layout.north_arrow(panel, top)
+        top -= layout.scale_block(panel, sheet, top)
+        layout.legend(panel, handles, top - 2)
+        layout.info_block(
+            panel,
+            [
+                f"坐标系：{lkcrs.crs_note(plane)}（EPSG:{plane.to_epsg()}）",
+                f"制图单位：{organisation or '＿＿＿＿＿＿'}",
+                f"制图日期：{date or layout.today_in_china().isoformat()}",
+                f"数据来源：{source or _source_text(parks, parcels)}",
+                f"纸张：{sheet.paper}{'横向' if sheet.landscape else '纵向'}，按 100% 打印",
+            ],
+        )
         if path is not None:
             with atomic_path(path) as tmp:
                 fig.savefig(tmp, format="png", dpi=dpi)

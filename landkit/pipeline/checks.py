@@ -219,6 +219,7 @@ def idle(
     builtup_scale: str | None = None,
     previous=None,
     html_map: bool = False,
+    parks=None,
 ) -> StepResult:
     """Idle-land findings as of a date, optionally compared with an earlier run.
 
@@ -233,7 +234,10 @@ def idle(
     previous : str or Path, optional
         An earlier ``idle.gpkg``: adds ``previous_status`` and ``newly_flagged``.
     html_map : bool
-        Also make the map ``idle.html`` (when any parcel has a geometry).
+        Also make the map ``idle.html`` (when any parcel has a geometry): it opens on the idle-land findings
+        (``only="idle"``), the other parcels faded.
+    parks : GeoDataFrame, optional
+        Parks outlined on the map.
 
     Returns
     -------
@@ -280,7 +284,7 @@ def idle(
     if html_map and not is_absent(result.geometry).all():  # no map of nothing
         from ..maps import make_map
 
-        figures["idle.html"] = make_map(parcels=result)
+        figures["idle.html"] = make_map(parks=parks, parcels=result, only="idle")
     return StepResult(
         tables={"idle": result, **({"missing_data": missing} if len(missing) else {})},
         summary=summary,

@@ -45,7 +45,9 @@ def boundary_documents(
     publication : bool
         Also make the publication sheet of every feature (parks).
     figure : bool
-        Make the boundary map ``<id>_界址点图.png``.
+        Make the boundary map ``<id>_界址点图.png``: the 宗地图 of
+        :func:`landkit.maps.parcel.parcel_map` (界址点 numbers, 边长, 四至 with
+        the neighbours drawn, scale, coordinate table).
     layer : str
         The layer's name in error messages.
 
@@ -89,24 +91,12 @@ def boundary_documents(
         tables["publication"] = sheet
     figures = {}
     if figure:
-        figures[f"{file_stem(feature_id)}_界址点图.png"] = _boundary_figure(chosen, points)
+        from ..maps.parcel import parcel_map
+
+        figures[f"{file_stem(feature_id)}_界址点图.png"] = parcel_map(
+            chosen, neighbours=list(neighbours) or None, name_col=name_col, title="界址点图"
+        )
     return StepResult(tables=tables, summary=summary, figures=figures)
-
-
-def _boundary_figure(feature, points):
-    """The boundary map (landkit.maps.static_map) with the boundary points labelled."""
-    from ..maps import static_map
-
-    name = points.attrs.get("name") or points.attrs.get("feature_id")
-    fig = static_map(feature, title=f"{name} 界址点图")
-    ax = fig.axes[0]
-    first = points.drop_duplicates(["ring", "point_id"])
-    ax.plot(first["y_m"], first["x_m"], "o", color="#c00000", markersize=2.5)
-    if len(first) <= 80:
-        for row in first.itertuples(index=False):
-            ax.annotate(row.point_id, (row.y_m, row.x_m), fontsize=6, xytext=(2, 2),
-                        textcoords="offset points")  # fmt: skip
-    return fig
 
 
 def boundary_digest(step: StepResult, txt) -> str:
@@ -150,6 +140,7 @@ def make_maps(
     basemap: str | None = "osm",
     tianditu_key: str | None = None,
     leaflet=None,
+    only=None,
     print_map: bool = False,
     park_id: str | None = None,
     most_findings: bool = False,
@@ -162,7 +153,7 @@ def make_maps(
         Parcels, or a result of the three-line check.
     results : sequence of DataFrame
         Further results (three lines, idle, metrics) joined on ``parcel_id``.
-    parks, lines, basemap, tianditu_key, leaflet
+    parks, lines, basemap, tianditu_key, leaflet, only
         As :func:`landkit.make_map` takes them.
     print_map : bool
         Also make a print map (needs ``parks``).
@@ -196,6 +187,7 @@ def make_maps(
         basemap=basemap,
         tianditu_key=tianditu_key,
         leaflet=leaflet,
+        only=only,
     )
     figures: dict[str, object] = {"map.html": fmap}
     category = parcel_category(parcels)
