@@ -7,6 +7,7 @@ import warnings
 from pathlib import Path
 
 import geopandas as gpd
+import numpy as np
 import pandas as pd
 import pytest
 import shapely
@@ -434,3 +435,62 @@ def test_an_interrupted_command_leaves_the_previous_outputs_and_no_temporaries(t
     assert "Traceback" not in stderr
     assert tree(tmp_path) == ["idle", *(f"idle/{name}" for name in before)]
     assert {name: (out / name).read_bytes() for name in tree(out)} == before
+
+
+# ------------------------------------------------------------------ formula injection in workbooks
+
+HOSTILE = ["=1+1", "+1", "-1+2", "@SUM(A1)", "\t=1", "\r=2", '=HYPERLINK("http://example.com","点此")']
+
+
+@pytest.fixture(scope="module")
+def hostile(tmp_path_factory) -> Path:
+    """The sample's first park and its parcels, with every text a user may type set to formulas."""
+    folder = tmp_path_factory.mktemp("hostile")
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        parks = lk.read_layer(SAMPLE, "parks")
+        parcels = lk.read_layer(SAMPLE, "parcels")
+        history = lk.read_table(SAMPLE, "park_history")
+        flagged = lk.detect_idle(parcels, as_of="2026-06-30", builtup=RASTER)["idle_status"].ne("active")
+    park = parcels.loc[flagged.to_numpy(), "park_id"].iloc[0]  # a park with idle findings
+    parks = parks[parks["park_id"] == park]
+    mine = parcels["park_id"].eq(park).to_numpy()
+    order = np.lexsort((~flagged.to_numpy()[mine],))
+    parcels = parcels[mine].iloc[order].head(len(HOSTILE)).copy()
+    parcels["name"] = HOSTILE[: len(parcels)]
+    parcels["note"] = HOSTILE[: len(parcels)]
+    parks = parks.assign(name=HOSTILE[0], leading_industry=HOSTILE[-1])
+    lk.write_layer(parcels, folder / "parcels.gpkg", "parcels")
+    lk.write_layer(parks, folder / "parks.gpkg", "parks")
+    lk.write_table(history.assign(note=HOSTILE[0]), folder / "history.csv")
+    return folder
+
+
+WORKBOOK_RUNS = {
+    "metrics": (["metrics", "parcels.gpkg", "--parks", "parks.gpkg", "--out", "m.xlsx"], "m.xlsx"),
+    "idle": (["idle", "parcels.gpkg", "--as-of", "2026-06-30", "--builtup", str(RASTER), "--out", "idle"],
+             "idle/idle.xlsx"),
+    "assess": (["assess", "history.csv", "--year", "2025", "--out", "a.xlsx"], "a.xlsx"),
+    "report": (["report", "--parks", "parks.gpkg", "--idle", "idle/idle.gpkg", "--out", "r.xlsx"], "r.xlsx"),
+    "boundary": (["boundary", "parks.gpkg", "--id", "{park}", "--out", "b"], "b/{park}_界址点成果表.xlsx"),
+}  # fmt: skip
+
+
+@pytest.mark.parametrize("command", list(WORKBOOK_RUNS))  # in order: report reads idle's result
+def test_workbook_text_that_looks_like_a_formula_stays_text(hostile, monkeypatch, command):
+    import openpyxl
+
+    monkeypatch.chdir(hostile)
+    park = lk.read_layer("parks.gpkg")["park_id"].iloc[0]
+    argv, book = WORKBOOK_RUNS[command]
+    argv, book = [part.format(park=park) for part in argv], book.format(park=park)
+    if command == "report" and not (hostile / "idle" / "idle.gpkg").exists():
+        assert call(WORKBOOK_RUNS["idle"][0])[0] == 0
+    code, _, stderr = call(argv)
+    assert code == 0, stderr
+    cells = [cell for sheet in openpyxl.load_workbook(book).worksheets for row in sheet.iter_rows() for cell in row]
+    assert not [cell.coordinate for cell in cells if cell.data_type == "f"]
+    texts = {str(cell.value) for cell in cells if isinstance(cell.value, str)}
+    found = [h for h in HOSTILE if any(h.strip() in text for text in texts)]
+    assert found, f"none of the formulas reached {book}"
+    assert any(isinstance(cell.value, int | float) for cell in cells)  # numbers stay numbers
