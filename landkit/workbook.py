@@ -39,7 +39,7 @@ from .io import atomic_path
 from .labels import column_label, is_fraction, label, value_label
 from .provenance import KEY as PROVENANCE_KEY
 
-__all__ = ["CHINA_TIME", "add_source_sheet", "cell_format", "page_setup", "write_workbook"]
+__all__ = ["CHINA_TIME", "add_source_sheet", "cell_format", "keep_text", "page_setup", "write_workbook"]
 
 CHINA_TIME = ZoneInfo("Asia/Shanghai")
 """The time zone run times are shown in."""
@@ -204,13 +204,31 @@ def page_setup(sheet, header_row: int, *, landscape: bool = True) -> None:
     sheet.oddFooter.center.text = "第 &P 页，共 &N 页"
 
 
+def keep_text(cell) -> None:
+    """Store an openpyxl cell's text that a spreadsheet would read as a formula as text.
+
+    Text beginning with ``=``, ``+``, ``-``, ``@``, tab or carriage return
+    (OWASP formula injection) keeps its value and is marked as text.
+
+    Examples
+    --------
+    >>> from openpyxl import Workbook
+    >>> cell = Workbook().active["A1"]
+    >>> cell.value = "=1+1"
+    >>> keep_text(cell)
+    >>> cell.data_type, cell.value
+    ('s', '=1+1')
+    """
+    if isinstance(cell.value, str) and cell.value.startswith(_FORMULA_START):
+        cell.data_type = "s"
+        cell.quotePrefix = True
+
+
 def _set(cell, value: object, column: str) -> None:
     """Put a value in a cell; text that looks like a formula stays text."""
     cell.value = value
     if isinstance(value, str):
-        if value.startswith(_FORMULA_START):
-            cell.data_type = "s"
-            cell.quotePrefix = True
+        keep_text(cell)
     elif value is not None:
         cell.number_format = cell_format(column, value) or "General"
 

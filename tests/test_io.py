@@ -480,3 +480,16 @@ def test_a_damaged_geopackage_is_named_when_read_or_written_to(tmp_path, damage)
         with pytest.raises(InputError, match="is not a readable GeoPackage"):
             action(path)
     assert path.read_bytes() == before and sorted(p.name for p in tmp_path.iterdir()) == ["damaged.gpkg"]
+
+
+def test_write_table_keeps_text_that_looks_like_a_formula_as_text(tmp_path):
+    import openpyxl
+
+    hostile = ["=1+1", "+1", "-1+2", "@SUM(A1)", "\t=1", '=HYPERLINK("http://example.com","x")']
+    frame = pd.DataFrame({"name": hostile, "=header": range(len(hostile)), "v": [0.5] * len(hostile)})
+    path = lk.write_table(frame, tmp_path / "t.xlsx")
+    cells = [c for row in openpyxl.load_workbook(path).worksheets[0].iter_rows() for c in row]
+    assert not [c.coordinate for c in cells if c.data_type == "f"]
+    assert [c.value for c in cells if c.column == 1][1:] == hostile
+    assert [c.value for c in cells if c.column == 3][1:] == [0.5] * len(hostile)  # numbers stay numbers
+    assert lk.read_table(path)["name"].tolist() == hostile

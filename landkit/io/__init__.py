@@ -223,8 +223,10 @@ def write_table(tables, target, *, index: bool = False) -> Path:
     index : bool
         Write the index as the first column.
 
-    In workbooks the header row is frozen, numbers stay numbers and dates are
-    dates; a frame's ``attrs["landkit_provenance"]`` adds a ``provenance`` sheet.
+    In workbooks the header row is frozen, numbers stay numbers, dates are
+    dates and text that a spreadsheet would read as a formula (beginning with
+    ``=``, ``+``, ``-``, ``@``, tab or carriage return) stays text; a frame's
+    ``attrs["landkit_provenance"]`` adds a ``provenance`` sheet.
 
     Examples
     --------

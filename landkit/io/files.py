@@ -642,6 +642,8 @@ def write_file_table(tables, target, *, index: bool = False) -> Path:
         for name, df in sheets.items()
         if df.attrs.get("landkit_provenance")
     }
+    from ..workbook import keep_text  # the workbook writer reads and writes through io
+
     with atomic_path(target) as tmp, pd.ExcelWriter(tmp, engine="openpyxl") as writer:
         for name, frame in sheets.items():
             plain = pd.DataFrame(frame).drop(columns="geometry", errors="ignore")
@@ -649,6 +651,8 @@ def write_file_table(tables, target, *, index: bool = False) -> Path:
             sheet = writer.sheets[str(name)[:31]]
             sheet.freeze_panes = "B2" if index else "A2"
             for cells in sheet.columns:
+                for cell in cells:
+                    keep_text(cell)
                 width = max(len(str(c.value)) if c.value is not None else 0 for c in cells[:200])
                 sheet.column_dimensions[cells[0].column_letter].width = min(
                     max(10, width * 1.6), 60
