@@ -494,3 +494,9 @@ def test_workbook_text_that_looks_like_a_formula_stays_text(hostile, monkeypatch
     found = [h for h in HOSTILE if any(h.strip() in text for text in texts)]
     assert found, f"none of the formulas reached {book}"
     assert any(isinstance(cell.value, int | float) for cell in cells)  # numbers stay numbers
+
+
+@pytest.mark.parametrize("as_of", ["-1", "0", "99999-01-01", "2026-02-30", ""])
+def test_a_date_that_is_none_exits_2(tmp_path, as_of):
+    code, _, stderr = call([*COMMANDS["idle"][0][:-2], "--as-of", as_of, "--out", tmp_path / "idle"])
+    assert code == 2 and "--as-of" in stderr and tree(tmp_path) == []
