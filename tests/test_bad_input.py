@@ -412,3 +412,17 @@ def test_coordinates_that_cannot_be_in_the_crs_are_refused_by_every_function(sam
         warnings.simplefilter("ignore")
         with pytest.raises(error, match=said):
             POLYGON_FUNCTIONS[name](cut, parcels)
+
+
+@pytest.mark.parametrize("interruption", [KeyboardInterrupt, SystemExit])
+def test_an_interrupted_write_removes_the_temporary_file_and_its_journals(tmp_path, interruption):
+    target = tmp_path / "result.gpkg"
+    lk.write_layer(_read("parks"), target)
+    before = target.read_bytes()
+    with pytest.raises(interruption), lk.io.atomic_path(target) as tmp:
+        tmp.write_bytes(b"half")
+        for end in ("-journal", "-wal", "-shm"):
+            tmp.with_name(tmp.name + end).write_bytes(b"journal")
+        raise interruption
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["result.gpkg"]
+    assert target.read_bytes() == before
