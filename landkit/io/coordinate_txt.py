@@ -59,7 +59,7 @@ from ..errors import (
     InputNotesWarning,
     describe_ids,
 )
-from ..geometry import is_absent
+from ..geometry import is_absent, is_polygonal
 from ..rings import POINT_IDS, format_point_ids, numbered_rings
 from .files import atomic_path
 
@@ -629,9 +629,7 @@ def write_coordinate_txt(
     if gdf.empty:
         raise InputError("write_coordinate_txt: the layer has no rows")
     geoms = gdf.geometry.values
-    types = np.array([g.geom_type if g is not None else None for g in geoms], dtype=object)
-    bad = is_absent(geoms)
-    bad |= ~np.isin(types, ["Polygon", "MultiPolygon"])
+    bad = is_absent(geoms) | ~is_polygonal(geoms)
     bad |= ~bad & ~shapely.is_valid(geoms)
     if bad.any():
         msg = (
