@@ -553,8 +553,7 @@ def park_publication_sheet(
     sides = {side: [] for side in (*SIDES, "sentence")}
     for position in range(len(table)):
         row = table.iloc[[position]]
-        geom = row.geometry.iloc[0]
-        if not layers or geom is None or geom.is_empty:
+        if not layers or is_absent(row.geometry)[0]:
             found = dict.fromkeys(sides)
         else:
             found = four_boundaries(

@@ -601,7 +601,7 @@ _LONLAT_SYSTEMS = {"gcj02": from_gcj02, "gcj-02": from_gcj02, "bd09": from_bd09,
 
 def _crs_hint(gdf: gpd.GeoDataFrame) -> str:
     """A suggestion for ``crs=`` from the coordinates of a layer without a usable CRS."""
-    if gdf.empty or gdf.geometry.isna().all():
+    if is_absent(gdf.geometry).all():
         return "e.g. crs='EPSG:4543'"
     minx, miny, maxx, maxy = gdf.total_bounds
     guess = zone_crs_from_eastings([minx, maxx])
