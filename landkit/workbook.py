@@ -35,11 +35,11 @@ import numpy as np
 import pandas as pd
 
 from .errors import InputError
-from .io import atomic_path
+from .io import atomic_path, keep_text
 from .labels import column_label, is_fraction, label, value_label
 from .provenance import KEY as PROVENANCE_KEY
 
-__all__ = ["CHINA_TIME", "add_source_sheet", "cell_format", "keep_text", "page_setup", "write_workbook"]
+__all__ = ["CHINA_TIME", "add_source_sheet", "cell_format", "page_setup", "write_workbook"]
 
 CHINA_TIME = ZoneInfo("Asia/Shanghai")
 """The time zone run times are shown in."""
@@ -48,7 +48,6 @@ HEADER_ROW = 3
 """The row of the column headers; rows 1 and 2 hold the title and the dates."""
 
 _NAME_COLUMNS = {"park_id": "park_name", "parcel_id": "parcel_name"}
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 _MAX_WIDTH = 48
 
 
@@ -202,26 +201,6 @@ def page_setup(sheet, header_row: int, *, landscape: bool = True) -> None:
     sheet.print_options.horizontalCentered = True
     sheet.page_margins.left = sheet.page_margins.right = 0.4
     sheet.oddFooter.center.text = "第 &P 页，共 &N 页"
-
-
-def keep_text(cell) -> None:
-    """Store an openpyxl cell's text that a spreadsheet would read as a formula as text.
-
-    Text beginning with ``=``, ``+``, ``-``, ``@``, tab or carriage return
-    (OWASP formula injection) keeps its value and is marked as text.
-
-    Examples
-    --------
-    >>> from openpyxl import Workbook
-    >>> cell = Workbook().active["A1"]
-    >>> cell.value = "=1+1"
-    >>> keep_text(cell)
-    >>> cell.data_type, cell.value
-    ('s', '=1+1')
-    """
-    if isinstance(cell.value, str) and cell.value.startswith(_FORMULA_START):
-        cell.data_type = "s"
-        cell.quotePrefix = True
 
 
 def _set(cell, value: object, column: str) -> None:

@@ -43,11 +43,13 @@ from ..provenance import provenance_frame
 from ..schema import apply_columns, prepare_layer
 
 __all__ = [
+    "FORMULA_START",
     "LAYER_SUFFIXES",
     "atomic_path",
     "check_target",
     "finish_layer",
     "interruptible",
+    "keep_text",
     "list_layers",
     "read_file_layer",
     "read_file_table",
@@ -621,6 +623,30 @@ def write_file_layer(gdf: gpd.GeoDataFrame, target, layer: str | None = None) ->
     return target
 
 
+#: how text a spreadsheet would read as a formula begins (OWASP formula injection)
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def keep_text(cell) -> None:
+    """Store an openpyxl cell's text that a spreadsheet would read as a formula as text.
+
+    Text beginning with ``=``, ``+``, ``-``, ``@``, tab or carriage return
+    (OWASP formula injection) keeps its value and is marked as text.
+
+    Examples
+    --------
+    >>> from openpyxl import Workbook
+    >>> cell = Workbook().active["A1"]
+    >>> cell.value = "=1+1"
+    >>> keep_text(cell)
+    >>> cell.data_type, cell.value
+    ('s', '=1+1')
+    """
+    if isinstance(cell.value, str) and cell.value.startswith(FORMULA_START):
+        cell.data_type = "s"
+        cell.quotePrefix = True
+
+
 def write_file_table(tables, target, *, index: bool = False) -> Path:
     """Write a table (CSV or XLSX) or several sheets (XLSX) atomically.
 
@@ -642,8 +668,6 @@ def write_file_table(tables, target, *, index: bool = False) -> Path:
         for name, df in sheets.items()
         if df.attrs.get("landkit_provenance")
     }
-    from ..workbook import keep_text  # the workbook writer reads and writes through io
-
     with atomic_path(target) as tmp, pd.ExcelWriter(tmp, engine="openpyxl") as writer:
         for name, frame in sheets.items():
             plain = pd.DataFrame(frame).drop(columns="geometry", errors="ignore")
