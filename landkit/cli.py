@@ -562,6 +562,86 @@ def _cmd_report(args) -> int:
     return _done(step, args, args.out)
 
 
+# ------------------------------------------------------------------- dossier
+
+
+def _add_dossier_parser(sub) -> None:
+    about = "调查案卷 Word dossier and draft 闲置土地调查通知书 of each flagged parcel"
+    p = _command(sub, "dossier", about, _cmd_dossier, read=False,
+                 out="output folder (one .docx per parcel, dossiers.xlsx)")  # fmt: skip
+    p.add_argument("idle", metavar="IDLE.gpkg", help="the idle.gpkg written by `landkit idle`")
+    p.add_argument("--imagery", action="append", default=[], metavar="DATE=FILE", help="a built-up "
+                   "raster or imagery of a date, chipped per parcel; may repeat")  # fmt: skip
+    p.add_argument("--only", help="statuses that get a dossier, comma-separated "
+                   "(default: idle,recoverable,suspected_idle)")  # fmt: skip
+    p.add_argument("--previous", metavar="OLD/idle.gpkg", help="an earlier idle.gpkg: dossiers "
+                   "only for parcels newly flagged or escalated since")  # fmt: skip
+    p.add_argument("--parks", help="park layer, for the location map")
+    _add_line_options(p, required_help="the three lines drawn on the location map: a GeoPackage "
+                      "or a folder")  # fmt: skip
+
+
+def _existing_file(path: str, what: str) -> str:
+    if not Path(path).exists():
+        raise InputError(f"{what} {path}：文件不存在")
+    if not Path(path).is_file():
+        raise InputError(f"{what} {path}：是文件夹，不是文件")
+    return path
+
+
+def _imagery_arguments(values: list[str]) -> dict[str, str] | None:
+    """--imagery values: DATE=FILE pairs, by ISO date."""
+    from .idle import as_date
+
+    dated = {}
+    for value in values:
+        date, sep, path = value.partition("=")
+        if not sep or not date:
+            raise InputError(f"--imagery {value}：须写作 日期=文件，如 2025-06-30=builtup_2025.tif")
+        try:
+            day = as_date(date, name="--imagery").date().isoformat()
+        except InputError:
+            raise InputError(f"--imagery {value}：{date} 不是日期，须写作 2025-06-30") from None
+        dated[day] = _existing_file(path, "--imagery")
+    return dated or None
+
+
+def _only_arguments(value: str | None) -> tuple[str, ...] | None:
+    from .dossier import DOSSIER_STATUSES
+
+    if value is None:
+        return None
+    chosen = tuple(s.strip() for s in value.split(",") if s.strip())
+    unknown = [s for s in chosen if s not in DOSSIER_STATUSES]
+    if unknown or not chosen:
+        shown = ",".join(unknown) or "（空）"
+        raise InputError(f"--only {shown}：只能从 {','.join(DOSSIER_STATUSES)} 中选")
+    return chosen
+
+
+def _cmd_dossier(args) -> int:
+    from .dossier import write_index
+
+    out = Path(args.out)
+    if out.exists() and not out.is_dir():
+        raise InputError(f"--out {out}：已有同名文件，须为文件夹")
+    for path, what in ((args.parks, "--parks"), (args.previous, "--previous")):
+        if path:
+            _existing_file(path, what)
+    lines = _lines(args, required=False)
+    step = pipeline.dossiers(
+        pipeline.read_idle(_existing_file(args.idle, "IDLE.gpkg")),
+        previous=_optional(pipeline.read_idle, args.previous),
+        only=_only_arguments(args.only),
+        imagery=_imagery_arguments(args.imagery),
+        parks=_optional(read_layer, args.parks, kind="parks"),
+        lines=lines,
+    )
+    files = [pipeline.save_figure(document, out / name) for name, document in step.figures.items()]
+    index = write_index(step.tables, out / "dossiers.xlsx")
+    return _done(step, args, out, note=f"（案卷 {len(files)} 份，索引 {index.name}）")
+
+
 # ------------------------------------------------------------------- the parser
 
 
@@ -576,7 +656,7 @@ def build_parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     for add in (_add_demo_parser, _add_validate_parser, _add_map_parser, _add_report_parser,
                 _add_metrics_parser, _add_assess_parser, _add_idle_parser, _add_boundary_parser,
-                _add_check_parser):  # fmt: skip
+                _add_check_parser, _add_dossier_parser):  # fmt: skip
         add(sub)
     return parser
 

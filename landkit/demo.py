@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from . import pipeline
+from .dossier import write_index
 from .io import read_layer, read_table, sample_data_path, write_layers
 from .workbook import write_workbook
 
@@ -63,6 +64,16 @@ class DemoContext:
             for key in ("ecological_redline", "basic_farmland", "urban_boundary")
         }
 
+    def rasters(self) -> dict:
+        """The sample's built-up rasters (``builtup_<year>.tif``) by image date."""
+        import rasterio
+
+        rasters = {}
+        for path in sorted(self.sample.parent.glob("builtup_*.tif")):
+            with rasterio.open(path) as src:
+                rasters[src.tags().get("IMAGE_DATE", f"{path.stem[-4:]}-06-30")] = path
+        return rasters
+
     def wrote(self, path) -> Path:
         self.written.append(Path(path))
         return Path(path)
@@ -103,13 +114,7 @@ def check_three_lines_step(ctx: DemoContext) -> None:
 
 def idle_step(ctx: DemoContext) -> None:
     """Idle-land findings as of the demo date, with both built-up rasters as evidence."""
-    import rasterio
-
-    rasters = {}
-    for path in sorted(ctx.sample.parent.glob("builtup_*.tif")):
-        with rasterio.open(path) as src:
-            rasters[src.tags().get("IMAGE_DATE", f"{path.stem[-4:]}-06-30")] = path
-    step = pipeline.idle(ctx.layer("parcels"), as_of=ctx.as_of, builtup=rasters)
+    step = pipeline.idle(ctx.layer("parcels"), as_of=ctx.as_of, builtup=ctx.rasters())
     ctx.results["idle"] = step.tables["idle"]
     ctx.wrote(write_layers(step.tables, ctx.out / "idle.gpkg"))
     ctx.summary.append(step.digest)
@@ -199,6 +204,23 @@ def report_step(ctx: DemoContext) -> None:
     ctx.summary.append(pipeline.report_digest(path))
 
 
+def dossier_step(ctx: DemoContext) -> None:
+    """Case dossiers of the flagged parcels, with both built-up rasters as image evidence."""
+    step = pipeline.dossiers(
+        ctx.results["idle"],
+        parcels=ctx.layer("parcels"),
+        imagery=ctx.rasters(),
+        parks=ctx.layer("parks"),
+        lines=ctx.lines(),
+        neighbours=[ctx.layer("roads"), ctx.layer("rivers")],
+    )
+    folder = ctx.out / "dossiers"
+    for name, document in step.figures.items():
+        ctx.wrote(pipeline.save_figure(document, folder / name))
+    ctx.wrote(write_index(step.tables, folder / "dossiers.xlsx"))
+    ctx.summary.append(step.digest)
+
+
 # Demo steps in running order; each takes the context.
 STEPS: list[tuple[str, Callable[[DemoContext], None]]] = [
     ("校验样例数据", validate_sample),
@@ -209,6 +231,7 @@ STEPS: list[tuple[str, Callable[[DemoContext], None]]] = [
     ("界址点与公布信息", boundary_step),
     ("地图", map_step),
     ("Excel 报告", report_step),
+    ("调查案卷", dossier_step),  # after idle: a dossier per flagged parcel
 ]
 
 
@@ -220,7 +243,7 @@ def run_demo(out, *, progress: bool | Callable[[str], None] = False) -> DemoCont
     out : str or Path
         The output folder (created when missing).
     progress : bool or callable
-        A callable is given one line (``[2/8] 三线核查``) as each step starts.
+        A callable is given one line (``[2/9] 三线核查``) as each step starts.
 
     Returns
     -------
@@ -261,7 +284,7 @@ def console_lines(ctx: DemoContext) -> list[str]:
     lines = [f"完成，用时 {ctx.elapsed_s:.1f} 秒。已写出文件（{ctx.out.resolve()}）："]
     for title, paths in ctx.outputs.items():
         if paths:
-            lines.append(f"  {title}：{'、'.join(path.name for path in paths)}")
+            lines.append(f"  {title}：{'、'.join(path.relative_to(ctx.out).as_posix() for path in paths)}")
     lines.append(f"结果摘要（样例数据，认定日期 {ctx.as_of}）：")
     for line in ctx.summary:
         head, _, rest = line.partition("：")

@@ -91,7 +91,7 @@ def test_one_dossier_per_flagged_parcel_and_none_for_active(sample, written):
     others = result.loc[~result["idle_status"].isin(DOSSIER_STATUSES), "parcel_id"]
     assert not any(name.startswith(f"{pid}_") for pid in others for name in files)
     assert index["written"].all() and set(index["change"]) == {"新增"}
-    sheet = pd.read_excel(out / "dossiers.xlsx", sheet_name="调查案卷索引")
+    sheet = pd.read_excel(out / "dossiers.xlsx", sheet_name="调查案卷索引", header=2)
     assert list(sheet.columns[:3]) == ["宗地编号", "宗地名称", "初步判定"]
     assert set(sheet["本次写出"]) == {"是"} and set(sheet["初步判定"]) <= {"闲置", "可收回", "疑似闲置"}
 

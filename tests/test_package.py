@@ -212,3 +212,34 @@ def test_no_module_exceeds_the_size_budget():
         for path in PACKAGE.rglob("*.py")
     }
     assert {path: n for path, n in sizes.items() if n > MAX_LINES} == {}
+
+
+def test_every_subpackage_and_data_file_is_installed():
+    import tomllib
+    from fnmatch import fnmatch
+
+    setup = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["tool"]
+    packages = set(setup["setuptools"]["packages"])
+    folders = {
+        ".".join(path.parent.relative_to(ROOT).parts)
+        for path in PACKAGE.rglob("__init__.py")
+        if "__pycache__" not in path.parts
+    }
+    assert folders - packages == set()
+    patterns = setup["setuptools"]["package-data"]
+    data = [
+        path
+        for path in PACKAGE.rglob("*")
+        if path.is_file() and path.suffix not in (".py", ".pyc") and "__pycache__" not in path.parts
+    ]
+    unshipped = []
+    for path in data:
+        folder = path.parent
+        while not (folder / "__init__.py").exists():
+            folder = folder.parent
+        package = ".".join(folder.relative_to(ROOT).parts)
+        relative = path.relative_to(folder).as_posix()
+        globs = patterns.get(package, [])
+        if not any(fnmatch(relative, g) and relative.count("/") == g.count("/") for g in globs):
+            unshipped.append(str(path.relative_to(ROOT)))
+    assert unshipped == []

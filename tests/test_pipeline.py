@@ -40,6 +40,7 @@ DEMO_SUMMARY = [
     "地图：map.html（5 个园区、99 宗地块，34 宗有问题已着色）；问题最多的园区 S539019 "
     "打印图 S539019_map.png",
     "报告：report.xlsx（汇总、三线违规、指标、闲置、来源）",
+    "调查案卷：8 份，闲置 3 宗、可收回 1 宗、疑似闲置 4 宗（初步判定，须调查核实后方可认定）",
 ]
 
 
@@ -316,6 +317,44 @@ def test_report_step_cli_and_demo(demo, capsys, tmp_path):
     assert lines[:-1] == pipeline.report(idle=pipeline.read_result(idle)).summary
     with pytest.raises(InputError, match="nothing to report"):
         pipeline.report()
+
+
+# ------------------------------------------------------------------ dossiers
+
+
+def test_dossier_step_cli_and_demo(demo, capsys, tmp_path):
+    from landkit.dossier import DOSSIER_STATUSES
+
+    result = demo.results["idle"]
+    flagged = sorted(result.loc[result["idle_status"].isin(DOSSIER_STATUSES), "parcel_id"])
+    written = [path.relative_to(demo.out).as_posix() for path in demo.outputs["调查案卷"]]
+    assert written == [*(f"dossiers/{pid}_闲置土地调查案卷.docx" for pid in flagged),
+                       "dossiers/dossiers.xlsx"]  # fmt: skip
+    idle = lk.write_layers({"idle": result}, tmp_path / "idle.gpkg")
+    before = pipeline.read_idle(idle)
+    step = pipeline.dossiers(before, only=["suspected_idle"], imagery=RASTERS)
+    pd.testing.assert_frame_equal(before, pipeline.read_idle(idle))
+    assert step.summary[:2] == [
+        "调查案卷：写出 4 份（新增 4 份，升级 0 份），索引 dossiers.xlsx",
+        "  初步判定：疑似闲置 4 宗（须调查核实后方可认定）",
+    ]
+    assert step.digest == "调查案卷：4 份，疑似闲置 4 宗（初步判定，须调查核实后方可认定）"
+    assert step.findings and list(step.tables) == ["调查案卷索引"]
+    out = tmp_path / "dossiers"
+    imagery = [f"--imagery={date}={path}" for date, path in RASTERS.items()]
+    lines, code = printed(capsys, "dossier", idle, "--only", "suspected_idle", *imagery,
+                          "--out", out)  # fmt: skip
+    assert code == 0
+    assert lines[:-1] == step.summary
+    assert lines[-1] == f"已写出：{out}（案卷 4 份，索引 dossiers.xlsx）"
+    assert sorted(path.name for path in out.iterdir()) == sorted([*step.figures, "dossiers.xlsx"])
+
+
+def test_dossier_step_needs_an_idle_result(tmp_path):
+    with pytest.raises(InputError, match="没有 idle 图层"):
+        pipeline.dossiers(SAMPLE)
+    with pytest.raises(InputError, match="不是 GeoPackage"):
+        pipeline.dossiers(tmp_path)
 
 
 # ------------------------------------------------------------------- helpers

@@ -31,7 +31,7 @@ LINES = ("ecological_redline", "basic_farmland", "urban_boundary")
 BUREAU_NAMES = {
     "parcel_id": "ZDDM",
     "park_id": "园区代码",
-    "name": "受让人",
+    "name": "企业名称",
     "land_use": "用地性质",
     "land_use_scheme": "分类标准",
     "industry_code": "行业代码",

@@ -38,23 +38,22 @@ from collections.abc import Mapping, Sequence
 from pathlib import Path
 
 import geopandas as gpd
-import numpy as np
 import pandas as pd
 
 from .. import standards
 from ..boundary import boundary_points, four_boundaries_sentence
 from ..crs import SQM_PER_MU
-from ..errors import InputError, SchemaError, describe_ids
-from ..idle import FLAGGED, IDLE_STATUSES, as_date, compare_idle
-from ..io import atomic_path, write_table
+from ..errors import InputError, SchemaError
+from ..idle import as_date
+from ..io import atomic_path
 from ..labels import value_label
 from ..maps.parcel import neighbour_layers, parcel_map
-from ..provenance import describe_source, provenance
+from ..provenance import provenance
 from ..schema import label, prepare_layer
 from .document import DocxWriter
 from .evidence import imagery_chips, location_map, png
 
-__all__ = ["DOSSIER_STATUSES", "case_dossier", "write_dossiers"]
+__all__ = ["DOSSIER_STATUSES", "case_dossier"]
 
 DOSSIER_STATUSES = ("idle", "recoverable", "suspected_idle")
 """The ``idle_status`` values a dossier is written for."""
@@ -631,121 +630,3 @@ def _core_properties(doc, case: _Case, record: Mapping[str, str]) -> None:
     props.last_printed = stamp
     props.revision = 1
     props.version = record["landkit_version"]
-
-
-# ----------------------------------------------------------------- batches
-
-
-def _file_name(parcel_id: str) -> str:
-    safe = re.sub(r"[^\w.-]+", "_", parcel_id)
-    return f"{safe}_闲置土地调查案卷.docx"
-
-
-def _change(status: str, previous) -> str:
-    if previous is None or previous not in FLAGGED:
-        return "新增"
-    if status == previous:
-        return "未变"
-    rank = IDLE_STATUSES.index
-    return "升级" if rank(status) < rank(previous) else "变更"
-
-
-def write_dossiers(
-    findings: pd.DataFrame,
-    out_dir: str | os.PathLike,
-    *,
-    parcels: gpd.GeoDataFrame,
-    previous: pd.DataFrame | None = None,
-    only: Sequence[str] = DOSSIER_STATUSES,
-    imagery: Mapping[object, str | os.PathLike] | None = None,
-    parks: gpd.GeoDataFrame | None = None,
-    lines=None,
-    neighbours: Sequence[gpd.GeoDataFrame] | None = None,
-    name_col: str = "name",
-    as_of=None,
-) -> pd.DataFrame:
-    """Write one dossier per flagged parcel and the index workbook ``dossiers.xlsx``.
-
-    With ``previous`` (an earlier :func:`landkit.detect_idle` result), only
-    parcels newly flagged or escalated since then get a dossier
-    (:func:`landkit.idle.compare_idle`); the index still lists every parcel in
-    ``only`` and says which dossiers this run wrote.
-
-    Returns
-    -------
-    DataFrame
-        The index: ``parcel_id``, ``name``, ``idle_status``, ``previous_status``,
-        ``change`` (新增, 升级, 变更, 未变), ``written`` and ``file``.
-
-    Examples
-    --------
-    >>> import landkit as lk, tempfile, warnings
-    >>> parcels = lk.read_layer(lk.sample_data_path(), "parcels")
-    >>> result = lk.detect_idle(parcels, as_of="2026-11-01")
-    >>> with warnings.catch_warnings():
-    ...     warnings.simplefilter("ignore")
-    ...     index = write_dossiers(result, tempfile.mkdtemp(), parcels=parcels, previous=result)
-    >>> int(index["written"].sum())
-    0
-    """
-    unknown = sorted(set(only) - set(DOSSIER_STATUSES))
-    if unknown:
-        msg = f"only: {unknown} cannot get a dossier. Fix: choose from {', '.join(DOSSIER_STATUSES)}."
-        raise InputError(msg)
-    if "idle_status" not in findings.columns or "parcel_id" not in findings.columns:
-        raise SchemaError("findings: lacks parcel_id or idle_status. Fix: pass a detect_idle result.")
-    chosen = findings[findings["idle_status"].isin(list(only))]
-    duplicated = chosen["parcel_id"].duplicated()
-    if duplicated.any():
-        msg = f"findings: parcel ids {describe_ids(chosen['parcel_id'][duplicated])} repeat. Fix: one row each."
-        raise InputError(msg)
-    if previous is not None:
-        changes = compare_idle(chosen, previous)
-    else:
-        changes = pd.DataFrame({"previous_status": None, "newly_flagged": True}, index=chosen.index)
-    out_dir = Path(out_dir)
-    parcels = prepare_layer(parcels, "parcels", layer="parcels")
-    neighbours = neighbour_layers(neighbours)
-    rows = []
-    for index, row in chosen.iterrows():
-        pid, previous_status = str(row["parcel_id"]), changes.at[index, "previous_status"]
-        write = bool(changes.at[index, "newly_flagged"])
-        name = _file_name(pid)
-        if write:
-            finding = chosen.loc[[index]]
-            finding.attrs = dict(findings.attrs)
-            case_dossier(finding, parcels=parcels, imagery=imagery, parks=parks, lines=lines,
-                         neighbours=neighbours, name_col=name_col, as_of=as_of,
-                         path=out_dir / name)  # fmt: skip
-        rows.append(
-            {
-                "parcel_id": pid,
-                "name": _value(row, "name"),
-                "idle_status": row["idle_status"],
-                "previous_status": previous_status,
-                "change": _change(row["idle_status"], previous_status),
-                "written": write,
-                "file": name if write else None,
-            }
-        )
-    index = pd.DataFrame(rows, columns=["parcel_id", "name", "idle_status", "previous_status",
-                                        "change", "written", "file"])  # fmt: skip
-    _write_index(index, out_dir / "dossiers.xlsx", findings)
-    return index
-
-
-def _write_index(index: pd.DataFrame, target: Path, findings: pd.DataFrame) -> None:
-    shown = pd.DataFrame(
-        {
-            "宗地编号": index["parcel_id"],
-            "宗地名称": index["name"],
-            "初步判定": index["idle_status"].map(lambda s: value_label("idle_status", s)),
-            "上次状态": index["previous_status"].map(lambda s: value_label("idle_status", s) if s else ""),
-            "变化": index["change"],
-            "本次写出": np.where(index["written"], "是", "否"),
-            "案卷文件": index["file"].fillna(""),
-        }
-    )
-    record = findings.attrs.get("landkit_provenance") or {}
-    shown.attrs["landkit_provenance"] = {**record, "source": describe_source(findings)}
-    write_table({"调查案卷索引": shown}, target)

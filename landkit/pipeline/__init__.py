@@ -11,24 +11,33 @@ summary. Every summary line has its template here and nowhere else.
 
 Modules: ``result`` (the result type, writing and reading helpers),
 ``checks`` (validate, three lines, idle land), ``evaluation`` (metrics, the
-annual assessment), ``documents`` (boundary documents, maps, the report).
+annual assessment), ``documents`` (boundary documents, maps, the report, case dossiers).
 """
 
 from .checks import idle, three_lines, validate, validate_all
-from .documents import boundary_digest, boundary_documents, make_maps, report, report_digest
+from .documents import (
+    boundary_digest,
+    boundary_documents,
+    dossiers,
+    make_maps,
+    report,
+    report_digest,
+)
 from .evaluation import assessment, metrics
-from .result import StepResult, file_stem, labelled, read_result, save_figure
+from .result import StepResult, file_stem, labelled, read_idle, read_result, save_figure
 
 __all__ = [
     "StepResult",
     "assessment",
     "boundary_digest",
     "boundary_documents",
+    "dossiers",
     "file_stem",
     "idle",
     "labelled",
     "make_maps",
     "metrics",
+    "read_idle",
     "read_result",
     "report",
     "report_digest",

@@ -1,9 +1,11 @@
-"""Pipeline steps that present: boundary documents, maps, the Excel report."""
+"""Pipeline steps that present: boundary documents, maps, the Excel report, case dossiers."""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 from pathlib import Path
+
+import pandas as pd
 
 from ..columns import feature_id_column
 from ..errors import InputError, SchemaError
@@ -281,3 +283,89 @@ def report_digest(path) -> str:
     sheets = "、".join(book.sheetnames)
     book.close()
     return f"报告：{path.name}（{sheets}）"
+
+
+# ------------------------------------------------------------------ dossiers
+
+
+def dossiers(
+    idle,
+    *,
+    parcels=None,
+    previous=None,
+    only: Sequence[str] | None = None,
+    imagery=None,
+    parks=None,
+    lines=None,
+    neighbours: Sequence = (),
+    as_of=None,
+) -> StepResult:
+    """Case dossiers of the flagged parcels of an idle-land run, and their index.
+
+    Parameters
+    ----------
+    idle : DataFrame, str or Path
+        A :func:`landkit.detect_idle` result, or the ``idle.gpkg`` that
+        ``landkit idle`` wrote (its provenance carries the as-of date).
+    parcels : GeoDataFrame, optional
+        The parcels, for the 四至 (default: the result itself, which keeps
+        the parcels' columns and geometry).
+    previous : DataFrame, str or Path, optional
+        An earlier result or ``idle.gpkg``: only parcels newly flagged or
+        escalated since then get a dossier.
+    only : sequence of str, optional
+        The statuses that get a dossier (default:
+        :data:`landkit.dossier.DOSSIER_STATUSES`).
+    imagery, parks, lines, neighbours, as_of
+        As :func:`landkit.case_dossier` takes them.
+
+    Returns
+    -------
+    StepResult
+        Table ``调查案卷索引`` (the index workbook ``dossiers.xlsx``); figures:
+        one Word document per dossier by file name; findings: a dossier.
+
+    Examples
+    --------
+    >>> import landkit as lk
+    >>> parcels = lk.read_layer(lk.sample_data_path(), "parcels")
+    >>> result = lk.detect_idle(parcels, as_of="2026-11-01")
+    >>> dossiers(result, previous=result).summary[:2]
+    ['调查案卷：写出 0 份（新增 0 份，升级 0 份），索引 dossiers.xlsx', '  未写出（与上次相同）6 宗']
+    """
+    from ..dossier import DOSSIER_STATUSES, INDEX_SHEET, build_dossiers, index_sheet
+    from ..errors import LandkitWarning
+    from ..labels import value_label
+    from .result import read_idle, recording, warning_lines
+
+    findings = idle if isinstance(idle, pd.DataFrame) else read_idle(idle)
+    earlier = previous if previous is None or isinstance(previous, pd.DataFrame) else read_idle(previous)
+    only = tuple(DOSSIER_STATUSES if only is None else only)
+    with recording() as caught:
+        index, documents = build_dossiers(
+            findings, parcels=findings if parcels is None else parcels, previous=earlier,
+            only=only, imagery=imagery, parks=parks, lines=lines, neighbours=list(neighbours),
+            as_of=as_of,
+        )  # fmt: skip
+    written = index[index["written"]]
+    changes = written["change"].value_counts()
+    more = f"，变更 {int(changes['变更'])} 份" if "变更" in changes else ""
+    summary = [
+        f"调查案卷：写出 {len(written)} 份（新增 {int(changes.get('新增', 0))} 份，"
+        f"升级 {int(changes.get('升级', 0))} 份{more}），索引 dossiers.xlsx"
+    ]
+    if earlier is not None:
+        summary.append(f"  未写出（与上次相同）{int((~index['written']).sum())} 宗")
+    counts = written["idle_status"].value_counts()
+    statuses = "、".join(f"{value_label('idle_status', s)} {int(counts.get(s, 0))} 宗" for s in only)
+    summary.append(f"  初步判定：{statuses}（须调查核实后方可认定）")
+    # landkit's own warnings (repaired geometries, data notes); not the libraries' deprecations
+    summary += warning_lines([w for w in caught if issubclass(w.category, LandkitWarning)])
+    digest = f"调查案卷：{len(written)} 份，{statuses}（初步判定，须调查核实后方可认定）"
+    return StepResult(
+        tables={INDEX_SHEET: index_sheet(index, findings)},
+        summary=summary,
+        digest=digest,
+        figures=documents,
+        findings=bool(documents),
+    )

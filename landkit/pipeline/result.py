@@ -10,10 +10,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import pandas as pd
+import pyogrio
 
-from ..errors import GeometryRepairedWarning
+from ..errors import GeometryRepairedWarning, InputError
 from ..io import atomic_path, list_layers, read_layer, read_table
 from ..labels import label, value_label
+from ..provenance import KEY as PROVENANCE_KEY
 
 
 @dataclass
@@ -136,7 +138,7 @@ def file_stem(feature_id: str) -> str:
 
 
 def save_figure(figure, target) -> Path:
-    """Save a folium map (HTML) or a matplotlib figure (PNG) atomically.
+    """Save a folium map (HTML), a matplotlib figure (PNG) or a Word document atomically.
 
     Examples
     --------
@@ -185,3 +187,41 @@ def read_result(path, *, kind: str | None = None) -> pd.DataFrame:
     return read_layer(path, kind=kind)
 
 
+def read_idle(path) -> pd.DataFrame:
+    """The ``idle`` layer of an ``idle.gpkg`` written by ``landkit idle``, with its provenance.
+
+    The record of the run (its as-of date, inputs and rules) comes back from
+    the GeoPackage's ``landkit_provenance`` table into
+    ``attrs["landkit_provenance"]``.
+
+    Raises
+    ------
+    InputError
+        For a file that is not a GeoPackage or holds no ``idle`` layer.
+
+    Examples
+    --------
+    >>> import tempfile, pathlib
+    >>> import landkit as lk
+    >>> parcels = lk.read_layer(lk.sample_data_path(), "parcels")
+    >>> path = pathlib.Path(tempfile.mkdtemp()) / "idle.gpkg"
+    >>> _ = lk.write_layers({"idle": lk.detect_idle(parcels, as_of="2026-11-01")}, path)
+    >>> read_idle(path).attrs["landkit_provenance"]["as_of"]
+    '2026-11-01'
+    """
+    fix = "Fix: 给出 landkit idle 写出的 idle.gpkg（图层 idle）。"
+    if Path(path).suffix.lower() != ".gpkg" or not Path(path).is_file():
+        raise InputError(f"{path}：不是 GeoPackage 文件。{fix}")
+    try:
+        names = [str(name) for name, _ in pyogrio.list_layers(path)]
+    except (OSError, RuntimeError) as err:
+        raise InputError(f"{path}：无法读取，不是有效的 GeoPackage。{fix}") from err
+    if "idle" not in names:
+        shown = ", ".join(n for n in names if n != PROVENANCE_KEY) or "无"
+        raise InputError(f"{path}：没有 idle 图层（有 {shown}）。{fix}")
+    result = read_layer(path, "idle")
+    if PROVENANCE_KEY in names:
+        table = read_table(path, PROVENANCE_KEY)
+        rows = table[table["layer"] == "idle"]
+        result.attrs["landkit_provenance"] = dict(zip(rows["key"], rows["value"].fillna(""), strict=True))
+    return result
