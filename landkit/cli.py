@@ -623,8 +623,7 @@ def _cmd_dossier(args) -> int:
     from .dossier import write_index
 
     out = Path(args.out)
-    if out.exists() and not out.is_dir():
-        raise InputError(f"--out {out}：已有同名文件，须为文件夹")
+    outputs = Outputs(folder=args.out, inside=("dossiers.xlsx",))
     for path, what in ((args.parks, "--parks"), (args.previous, "--previous")):
         if path:
             _existing_file(path, what)
@@ -637,9 +636,12 @@ def _cmd_dossier(args) -> int:
         parks=_optional(read_layer, args.parks, kind="parks"),
         lines=lines,
     )
-    files = [pipeline.save_figure(document, out / name) for name, document in step.figures.items()]
-    index = write_index(step.tables, out / "dossiers.xlsx")
-    return _done(step, args, out, note=f"（案卷 {len(files)} 份，索引 {index.name}）")
+    with outputs.staged() as stage:
+        for name, document in step.figures.items():
+            pipeline.save_figure(document, stage(out / name))
+        write_index(step.tables, stage(out / "dossiers.xlsx"))
+    note = f"（案卷 {len(step.figures)} 份，索引 dossiers.xlsx）"
+    return _done(step, args, out, note=note)
 
 
 # ------------------------------------------------------------------- the parser
