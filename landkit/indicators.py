@@ -542,6 +542,7 @@ def _unit_area_mu(units: pd.DataFrame, area_method: str) -> pd.Series:
     if "area_m2" in units.columns:
         return m2_to_mu(pd.to_numeric(units["area_m2"], errors="coerce").astype(float))
     if isinstance(units, gpd.GeoDataFrame):
+        require_polygonal(units.geometry, units.get("enterprise_id", units.index), layer="units")
         return m2_to_mu(measure_area(units, area_method=area_method))
     msg = "mu_benefit: units need 'area_mu', 'area_m2' or a geometry. Fix: add the land area."
     raise SchemaError(msg)

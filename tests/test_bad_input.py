@@ -232,6 +232,11 @@ POLYGON_FUNCTIONS = {
     "four_boundaries": lambda s, p: lk.four_boundaries(p.head(1), s["counties"], name_col="name"),
     "parcels_outside_parks": lambda s, p: lk.parcels_outside_parks(s["parcels"], _as_parks(p)),
     "make_map": lambda s, p: lk.make_map(parcels=p, basemap=None),
+    "mu_benefit": lambda s, p: lk.mu_benefit(
+        _units(s).iloc[: len(p)].pipe(gpd.GeoDataFrame, geometry=p.geometry.to_numpy(), crs=p.crs)
+        .drop(columns="area_mu"),
+        scheme="huangyan-2022",
+    ),
     "static_map": lambda s, p: lk.static_map(_as_parks(p)),
     "three_line_overlaps": lambda s, p: lk.three_line_overlaps(p, s["lines"], id_col="parcel_id"),
     "parcel_metrics": lambda s, p: lk.parcel_metrics(p),
