@@ -164,7 +164,7 @@ def _label_parcels(ax, parcels: gpd.GeoDataFrame, scale: int) -> int:
         if ident is None or geom is None:
             continue
         text = str(ident)
-        inner = shapely.intersection(geom, frame)
+        inner = shapely.intersection(shapely.make_valid(geom), frame)  # a bowtie is drawn as given
         if inner.is_empty:
             continue
         point = shapely.point_on_surface(inner)
