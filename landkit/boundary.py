@@ -37,6 +37,7 @@ from . import standards
 from .columns import feature_id_column, feature_name_column
 from .crs import area_crs, crs_note, m2_to_ha, m2_to_mu, measure_area, require_crs
 from .errors import GeometryError, InputError
+from .geometry import is_absent, require_polygonal
 from .io import atomic_path, write_table
 from .io.coordinate_txt import target_zone
 from .labels import labelled
@@ -72,12 +73,9 @@ def _single_feature(feature, *, what: str) -> gpd.GeoDataFrame:
         )
         raise InputError(msg)
     require_crs(frame, layer=what)
-    geom = frame.geometry.iloc[0]
-    if geom is None or geom.is_empty:
+    if is_absent(frame.geometry)[0]:
         raise GeometryError(f"{what}: the feature {frame.index[0]!r} has no geometry")
-    if geom.geom_type not in ("Polygon", "MultiPolygon"):
-        msg = f"{what}: the feature {frame.index[0]!r} is a {geom.geom_type}, not a polygon"
-        raise GeometryError(msg)
+    require_polygonal(frame.geometry, frame.index, layer=what)
     return frame
 
 
@@ -341,7 +339,7 @@ def _neighbour_parts(feature, layers, name_col: str, crs, tolerance: float):
         require_crs(layer, layer=where)
         geoms = np.asarray(layer.geometry.to_crs(crs).values, dtype=object)
         text = layer[name_col].astype("string").str.strip()
-        keep = ~(shapely.is_missing(geoms) | shapely.is_empty(geoms))
+        keep = ~is_absent(geoms)
         keep &= (text.notna() & (text != "")).to_numpy(dtype=bool)
         keep &= ~shapely.equals(geoms, feature)
         outside = shapely.difference(geoms, interior)
@@ -546,6 +544,7 @@ def park_publication_sheet(
         out[column] = table[column] if column in table.columns else None
     approved = table["approved_area_ha"] if "approved_area_ha" in table.columns else np.nan
     out["approved_area_ha"] = pd.to_numeric(pd.Series(approved, index=table.index), errors="coerce")
+    require_polygonal(table.geometry, table.get("park_id", table.index), layer="parks")
     area_m2 = measure_area(table, area_method=area_method)
     out["area_ha"] = m2_to_ha(area_m2)
     out["area_mu"] = m2_to_mu(area_m2)
@@ -554,8 +553,7 @@ def park_publication_sheet(
     sides = {side: [] for side in (*SIDES, "sentence")}
     for position in range(len(table)):
         row = table.iloc[[position]]
-        geom = row.geometry.iloc[0]
-        if not layers or geom is None or geom.is_empty:
+        if not layers or is_absent(row.geometry)[0]:
             found = dict.fromkeys(sides)
         else:
             found = four_boundaries(

@@ -3,35 +3,49 @@
 Each command reads its inputs, calls one :mod:`landkit.pipeline` step, writes
 the step's tables and figures (atomically) and prints its summary. Exit codes,
 for every command: 0 done; 1 done and findings present (only with
-``--fail-on-findings``); 2 bad input or usage (a one-line reason, nothing
-written); anything else is a crash.
+``--fail-on-findings``); 2 bad input, usage or an unusable output path (a
+one-line Chinese reason, nothing written); 3 a bug in landkit (one line saying
+so and where to report it; never a traceback).
+
+Every output path of a command is checked before anything is computed, and
+the outputs are written under temporary names and renamed together at the
+end, so a failed or interrupted run leaves none of them behind.
 """
 
 from __future__ import annotations
 
 import argparse
+import contextlib
 import logging
+import os
+import shutil
 import sys
+import traceback
+import uuid
 import warnings
+from collections.abc import Iterator
 from pathlib import Path
 
 from . import pipeline
 from ._version import __version__
 from .columns import id_column
 from .errors import (
+    CRSError,
     DataWarning,
+    GeometryError,
     GeometryRepairedWarning,
     InputError,
     InputNotesWarning,
     LandkitError,
     LandkitWarning,
     OutputWarning,
+    SchemaError,
     UnrecognisedColumnsWarning,
 )
-from .io import read_layer, read_table
+from .io import check_target, interruptible, read_layer, read_table
 from .schema import KINDS
 
-EXIT_OK, EXIT_FINDINGS, EXIT_INPUT = 0, 1, 2
+EXIT_OK, EXIT_FINDINGS, EXIT_INPUT, EXIT_BUG = 0, 1, 2, 3
 
 
 def _progress(message: str) -> None:
@@ -112,6 +126,89 @@ def _optional(reader, path: str | None, **options):
     return reader(path, **options) if path else None
 
 
+# ------------------------------------------------------------------ output paths
+
+
+class Outputs:
+    """A command's output files, or its output folder: checked now, written together later.
+
+    Checked at once, before any work: a file's folder must exist and be
+    writable, a file must not be a folder (nor an existing file of another
+    kind where a GeoPackage goes), a folder must not be a file and its parent
+    must exist, and the files named ``inside`` it must be writable.
+    :meth:`staged` hands out temporary paths beside the targets
+    and renames them onto the targets only when every output was written.
+    """
+
+    def __init__(
+        self,
+        files: dict[str, str | None] | None = None,
+        *,
+        folder: str | None = None,
+        inside: tuple[str, ...] = (),
+    ):
+        self.files = {option: Path(path) for option, path in (files or {}).items() if path}
+        self.folder = Path(folder) if folder else None
+        for option, path in self.files.items():
+            _check_output_file(option, path)
+        if self.folder is not None:
+            _check_output_folder(self.folder)
+            for name in inside:  # the files the command writes into the folder
+                _check_target("--out", self.folder / name)
+
+    @contextlib.contextmanager
+    def staged(self) -> Iterator:
+        """A function mapping each target to its temporary path; all renamed when the block succeeds."""
+        token = uuid.uuid4().hex[:8]
+        stages: dict[Path, Path] = {}  # root folder → its staging folder
+        planned: list[tuple[Path, Path]] = []
+
+        def stage(target) -> Path:
+            target = Path(target)
+            root = self.folder.parent if self.folder is not None else target.parent
+            staging = stages.setdefault(root, root / f".landkit-{token}")
+            path = staging / target.relative_to(root)
+            path.parent.mkdir(parents=True, exist_ok=True)
+            if target.suffix.lower() == ".gpkg" and target.is_file():
+                shutil.copyfile(target, path)  # layers of other names are kept
+            planned.append((path, target))
+            return path
+
+        try:
+            with interruptible():
+                yield stage
+                for path, target in planned:
+                    target.parent.mkdir(exist_ok=True)
+                    os.replace(path, target)
+        finally:
+            for staging in stages.values():
+                shutil.rmtree(staging, ignore_errors=True)
+
+
+def _check_output_file(option: str, path: Path) -> None:
+    if not path.parent.is_dir() and not any(p.exists() and not p.is_dir() for p in path.parents):
+        msg = f"{option} {path}：文件夹 {path.parent} 不存在。Fix: 先建好文件夹，或换一个已有的文件夹。"
+        raise InputError(msg)
+    _check_target(option, path)
+
+
+def _check_target(option: str, path: Path) -> None:
+    try:
+        check_target(path)
+    except InputError as err:
+        raise InputError(f"{option} {err}") from err
+
+
+def _check_output_folder(folder: Path) -> None:
+    if folder.exists() and not folder.is_dir():
+        msg = f"--out {folder}：这是一个文件，这里要的是输出文件夹。Fix: 换一个文件夹名。"
+        raise InputError(msg)
+    if not folder.exists():
+        _check_output_file("--out", folder)
+    elif not os.access(folder, os.W_OK | os.X_OK):
+        raise InputError(f"--out {folder}：文件夹不可写。Fix: 换一个可写的文件夹。")
+
+
 def _need_suffix(out: str, suffixes: tuple[str, ...], what: str) -> None:
     if Path(out).suffix.lower() not in suffixes:
         raise InputError(f"--out {out}: {what}")
@@ -165,6 +262,7 @@ def _add_demo_parser(sub) -> None:
 def _cmd_demo(args) -> int:
     from .demo import console_lines, run_demo
 
+    Outputs(folder=args.out)
     print("\n".join(console_lines(run_demo(args.out, progress=_progress))))
     return EXIT_OK
 
@@ -189,13 +287,15 @@ def _cmd_check(args) -> int:
     from .io import write_layers
 
     _need_suffix(args.out, (".gpkg",), "the result must be a GeoPackage (.gpkg)")
+    outputs = Outputs({"--out": args.out})
     features = _read(args.features, args, args.kind)
     id_col = id_column(args.kind) if args.kind and args.id_col else args.id_col
     step = pipeline.three_lines(
         features, _lines(args, required=True), id_col=id_col,
         park_col=args.park_col, tolerance_m2=args.tolerance, progress=_progress,
     )  # fmt: skip
-    write_layers(step.tables, args.out)
+    with outputs.staged() as stage:
+        write_layers(step.tables, stage(args.out))
     return _done(step, args, args.out, note=f"（图层 {', '.join(step.tables)}）")
 
 
@@ -217,6 +317,8 @@ def _cmd_boundary(args) -> int:
     from .boundary import write_boundary_points
     from .io import write_coordinate_txt
 
+    stem = pipeline.file_stem(args.feature_id)
+    outputs = Outputs(folder=args.out, inside=(f"{stem}.txt", f"{stem}_界址点成果表.xlsx"))
     features = _read(args.features, args)
     neighbours = [
         read_layer(n) if Path(n).exists() else read_layer(args.features, n)
@@ -226,14 +328,15 @@ def _cmd_boundary(args) -> int:
         features, args.feature_id, id_col=args.id_col, feature_name_col=args.name_col,
         neighbours=neighbours, name_col=args.neighbour_name_col, layer=args.features,
     )  # fmt: skip
-    out, stem = Path(args.out), pipeline.file_stem(args.feature_id)
+    out = Path(args.out)
     feature, points = step.tables["feature"], step.tables["boundary_points"]
-    written = [
-        write_coordinate_txt(feature, out / f"{stem}.txt", encoding=args.txt_encoding,
-                             id_col=args.id_col, name_col=args.name_col),
-        write_boundary_points(points, out / f"{stem}_界址点成果表.xlsx"),
-        *(pipeline.save_figure(figure, out / name) for name, figure in step.figures.items()),
-    ]
+    written = [out / f"{stem}.txt", out / f"{stem}_界址点成果表.xlsx", *map(out.joinpath, step.figures)]
+    with outputs.staged() as stage:
+        write_coordinate_txt(feature, stage(written[0]), encoding=args.txt_encoding,
+                             id_col=args.id_col, name_col=args.name_col)  # fmt: skip
+        write_boundary_points(points, stage(written[1]))
+        for target, figure in zip(written[2:], step.figures.values(), strict=True):
+            pipeline.save_figure(figure, stage(target))
     return _done(step, args, *written)
 
 
@@ -282,6 +385,8 @@ def _cmd_idle(args) -> int:
     from .io import write_layers
     from .report import write_report
 
+    names = ("idle.gpkg", "idle.xlsx", "idle.html")
+    outputs = Outputs(folder=args.out, inside=names)
     as_of = as_date(args.as_of, name="--as-of")
     builtup = _builtup_arguments(args.builtup)
     parks = _optional(read_layer, args.parks, kind="parks")
@@ -290,14 +395,16 @@ def _cmd_idle(args) -> int:
         builtup_scale=args.builtup_scale, previous=args.previous, html_map=True, parks=parks,
         holidays=args.holidays and _existing_file(args.holidays, "--holidays"),
     )  # fmt: skip
-    out = Path(args.out)
-    written = [
-        write_layers(step.tables, out / "idle.gpkg"),
+    written = [Path(args.out) / name for name in names]
+    with outputs.staged() as stage:
+        write_layers(step.tables, stage(written[0]))
         write_report(
-            out / "idle.xlsx", parks=parks, idle=step.tables["idle"], as_of=as_of, title="闲置土地核查表"
-        ),
-        pipeline.save_figure(step.figures["idle.html"], out / "idle.html"),
-    ]
+            stage(written[1]), parks=parks, idle=step.tables["idle"], as_of=as_of, title="闲置土地核查表"
+        )
+        if "idle.html" in step.figures:  # a map only when there is something to draw
+            pipeline.save_figure(step.figures["idle.html"], stage(written[2]))
+        else:
+            written.pop()
     return _done(step, args, *written)
 
 
@@ -328,6 +435,7 @@ def _cmd_metrics(args) -> int:
 
     what = "the result must be a GeoPackage (.gpkg) or .xlsx"
     _need_suffix(args.out, (".gpkg", ".xlsx"), what)
+    outputs = Outputs({"--out": args.out})
     parks = _optional(read_layer, args.parks, kind="parks")
     parcels = _read(args.parcels, args, "parcels")
     step = pipeline.metrics(
@@ -337,12 +445,13 @@ def _cmd_metrics(args) -> int:
         local_standard=_optional(read_table, args.local_standard),
         parks=parks,
     )
-    if args.out.lower().endswith(".gpkg"):
-        write_layers(step.tables, args.out)
-    else:
-        sheets = {_METRIC_SHEETS[name]: frame for name, frame in step.tables.items()}
-        names = [parcels] if parks is None else [parcels, parks]
-        write_workbook(sheets, args.out, title=f"地块控制指标（{args.standard}）", names=names)
+    with outputs.staged() as stage:
+        if args.out.lower().endswith(".gpkg"):
+            write_layers(step.tables, stage(args.out))
+        else:
+            sheets = {_METRIC_SHEETS[name]: frame for name, frame in step.tables.items()}
+            names = [parcels] if parks is None else [parcels, parks]
+            write_workbook(sheets, stage(args.out), title=f"地块控制指标（{args.standard}）", names=names)
     return _done(step, args, args.out)
 
 
@@ -367,6 +476,7 @@ def _cmd_assess(args) -> int:
     from .workbook import write_workbook
 
     _need_suffix(args.out, (".xlsx",), "the result must be a workbook (.xlsx)")
+    outputs = Outputs({"--out": args.out})
     parks = _optional(read_layer, args.parks, kind="parks")
     step = pipeline.assessment(
         read_table(args.history, args.sheet, kind="park_history"),
@@ -377,8 +487,9 @@ def _cmd_assess(args) -> int:
         parks=parks,
         counties=_optional(read_layer, args.counties, kind="counties"),
     )
-    names = [] if parks is None else [parks]
-    write_workbook(step.tables, args.out, title=f"{args.year} 年度开发区考核", names=names)
+    with outputs.staged() as stage:
+        names = [] if parks is None else [parks]
+        write_workbook(step.tables, stage(args.out), title=f"{args.year} 年度开发区考核", names=names)
     return _done(step, args, args.out)
 
 
@@ -410,6 +521,7 @@ def _cmd_map(args) -> int:
     _need_suffix(args.out, (".html", ".htm"), "the map must be an .html file")
     if args.png and (not args.parks or Path(args.png).suffix.lower() != ".png"):
         raise InputError("--png needs --parks and a file name ending in .png")
+    outputs = Outputs({"--out": args.out, "--png": args.png})
     step = pipeline.make_maps(
         _read(args.parcels, args, "parcels"),
         results=[pipeline.read_result(path) for path in args.results],
@@ -422,8 +534,11 @@ def _cmd_map(args) -> int:
         print_map=bool(args.png),
         park_id=args.park_id,
     )
-    targets = [args.out, args.png]
-    return _done(step, args, *map(pipeline.save_figure, step.figures.values(), targets))
+    targets = [Path(args.out), Path(args.png or "")][: len(step.figures)]
+    with outputs.staged() as stage:
+        for figure, target in zip(step.figures.values(), targets, strict=True):
+            pipeline.save_figure(figure, stage(target))
+    return _done(step, args, *targets)
 
 
 def _add_report_parser(sub) -> None:
@@ -439,13 +554,15 @@ def _cmd_report(args) -> int:
     from .report import write_report
 
     _need_suffix(args.out, (".xlsx",), "the report must be an .xlsx file")
+    outputs = Outputs({"--out": args.out})
     step = pipeline.report(
         parks=_optional(pipeline.read_result, args.parks, kind="parks"),
         three_lines=_optional(pipeline.read_result, args.three_lines),
         metrics=_optional(pipeline.read_result, args.metrics),
         idle=_optional(pipeline.read_result, args.idle),
     )
-    write_report(args.out, **step.tables)
+    with outputs.staged() as stage:
+        write_report(stage(args.out), **step.tables)
     return _done(step, args, args.out)
 
 
@@ -510,8 +627,7 @@ def _cmd_dossier(args) -> int:
     from .dossier import write_index
 
     out = Path(args.out)
-    if out.exists() and not out.is_dir():
-        raise InputError(f"--out {out}：已有同名文件，须为文件夹")
+    outputs = Outputs(folder=args.out, inside=("dossiers.xlsx",))
     for path, what in ((args.parks, "--parks"), (args.previous, "--previous")):
         if path:
             _existing_file(path, what)
@@ -524,16 +640,19 @@ def _cmd_dossier(args) -> int:
         parks=_optional(read_layer, args.parks, kind="parks"),
         lines=lines,
     )
-    files = [pipeline.save_figure(document, out / name) for name, document in step.figures.items()]
-    index = write_index(step.tables, out / "dossiers.xlsx")
-    return _done(step, args, out, note=f"（案卷 {len(files)} 份，索引 {index.name}）")
+    with outputs.staged() as stage:
+        for name, document in step.figures.items():
+            pipeline.save_figure(document, stage(out / name))
+        write_index(step.tables, stage(out / "dossiers.xlsx"))
+    note = f"（案卷 {len(step.figures)} 份，索引 dossiers.xlsx）"
+    return _done(step, args, out, note=note)
 
 
 # ------------------------------------------------------------------- the parser
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
+    parser = _Parser(
         prog="landkit",
         description="landkit：开发区土地核查工具 (three lines, metrics, idle land, boundaries, maps)",
     )
@@ -546,6 +665,68 @@ def build_parser() -> argparse.ArgumentParser:
                 _add_check_parser, _add_dossier_parser):  # fmt: skip
         add(sub)
     return parser
+
+
+_REASONS = (
+    (CRSError, "坐标系有误"),
+    (GeometryError, "几何图形有误"),
+    (SchemaError, "字段或取值有误"),
+    (LandkitError, "输入或输出无法使用"),
+)
+
+
+class _UsageError(Exception):
+    """A command line argparse refuses."""
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str):
+        raise _UsageError(f"{self.prog}: {message}")
+
+
+def _one_line(text: object) -> str:
+    return " ".join(part.strip() for part in str(text).splitlines() if part.strip())
+
+
+def _fail(reason: str, detail: object) -> None:
+    print(f"错误 error: {reason}：{_one_line(detail)}", file=sys.stderr)
+
+
+def issues_url() -> str:
+    """Where bugs are reported: the project's Homepage (package metadata) + ``/issues``.
+
+    Examples
+    --------
+    >>> issues_url().endswith("/issues")
+    True
+    """
+    from importlib.metadata import PackageNotFoundError, metadata
+
+    try:
+        urls = metadata("landkit").get_all("Project-URL") or []
+    except PackageNotFoundError:
+        urls = []
+    entries = [entry.partition(",")[::2] for entry in urls]
+    pyproject = Path(__file__).parents[1] / "pyproject.toml"
+    if not entries and pyproject.is_file():  # a source tree that is not installed
+        import tomllib
+
+        project = tomllib.loads(pyproject.read_text(encoding="utf-8")).get("project", {})
+        entries = list(project.get("urls", {}).items())
+    for name, url in entries:
+        if name.strip().lower() == "homepage":
+            return url.strip().rstrip("/") + "/issues"
+    return "landkit 项目的问题跟踪页"
+
+
+def _bug(err: BaseException) -> int:
+    frames = traceback.extract_tb(err.__traceback__)
+    where = f"（{Path(frames[-1].filename).name}:{frames[-1].lineno}）" if frames else ""
+    _fail(
+        "landkit 内部错误，这是程序缺陷而不是输入问题",
+        f"{type(err).__name__}: {err}{where}。请把命令行和这一行报告到 {issues_url()}",
+    )
+    return EXIT_BUG
 
 
 #: the Chinese head of a warning's line on the command line, by category (most specific first)
@@ -582,7 +763,13 @@ def _warning_printer(verbose: bool):
 
 def main(argv: list[str] | None = None) -> int:
     parser = build_parser()
-    args = parser.parse_args(argv)
+    try:
+        args = parser.parse_args(argv)
+    except _UsageError as err:
+        _fail("命令行参数有误", f"{err}（用 landkit --help 查看用法）")
+        return EXIT_INPUT
+    except SystemExit as done:  # --help, --version
+        return done.code if isinstance(done.code, int) else EXIT_OK
     if not getattr(args, "func", None):
         parser.print_help()
         return EXIT_INPUT
@@ -594,8 +781,16 @@ def main(argv: list[str] | None = None) -> int:
         try:
             return args.func(args)
         except LandkitError as err:
-            print(f"错误 error: {err}", file=sys.stderr)
-            return EXIT_INPUT
+            _fail(next(reason for kind, reason in _REASONS if isinstance(err, kind)), err)
+        except OSError as err:
+            where = f"{err.filename}：" if err.filename else ""
+            _fail("文件无法读写", f"{where}{err.strerror or err}")
+        except KeyboardInterrupt:
+            _fail("已中断", "未写出任何结果")
+            return 130
+        except Exception as err:  # any other exception is a bug: said in one line
+            return _bug(err)
+    return EXIT_INPUT
 
 
 if __name__ == "__main__":

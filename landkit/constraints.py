@@ -39,8 +39,8 @@ import shapely
 from . import crs as lkcrs
 from . import standards
 from .distributed import Engine, run_partitioned, wanted
-from .errors import DataWarning, GeometryError, InputError, SchemaError, describe_ids
-from .geometry import repair
+from .errors import DataWarning, InputError, SchemaError
+from .geometry import is_absent, is_polygonal, repair, require_polygonal
 from .io import LINE_KEYS, LinesSource, read_lines
 from .provenance import describe_source, provenance
 
@@ -64,7 +64,9 @@ _TABLE = "three_lines"
 _TILE_VERTICES = 64  # a tile is split until it has at most this many vertices
 _CELL_M = 2000.0  # tiles never cross the lines of a fixed 2 km grid (see _cell_regions)
 _MAX_SPLITS = 24
-_POLYGON, _MULTIPOLYGON = 3, 6
+_POLYGON = 3
+_FEATURES_FIX = "pass parcel or park polygons (a boundary drawn as lines must be turned into polygons first)"
+_LINES_FIX = "pass line polygons (a boundary drawn as lines must be turned into polygons first)"
 
 Progress = bool | Callable[[str], None]
 
@@ -282,8 +284,7 @@ def _prepare_lines(lines: dict, features_crs: pyproj.CRS) -> tuple[dict[str, np.
     for key in lines:
         geoms, repaired = repair(aligned[key], layer=key)
         values = np.asarray(geoms.values, dtype=object)
-        valid = ~(shapely.is_missing(values) | shapely.is_empty(values) | repaired)
-        _require_polygonal(values, valid, geoms.index, layer=key)
+        require_polygonal(values[~repaired], geoms.index[~repaired], layer=key, fix=_LINES_FIX)
         polys, _ = _polygon_parts(values)
         out[key] = polys
         notes[f"line.{key}"] = _describe_line(lines[key], int(repaired.sum()))
@@ -319,19 +320,6 @@ def _vintage(layer: gpd.GeoDataFrame | gpd.GeoSeries) -> str | None:
     return None
 
 
-def _require_polygonal(values: np.ndarray, checked: np.ndarray, ids, *, layer: str) -> None:
-    """Raise when geometries that needed no repair are not polygons."""
-    wrong = checked & ~np.isin(shapely.get_type_id(values), (_POLYGON, _MULTIPOLYGON))
-    if wrong.any():
-        what = "parcel or park" if layer == "features" else "line"
-        msg = (
-            f"{layer}: {int(wrong.sum())} geometries are not polygons (ids "
-            f"{describe_ids(ids[wrong])}). Fix: pass {what} polygons (a boundary drawn "
-            f"as lines must be turned into polygons first)."
-        )
-        raise GeometryError(msg)
-
-
 def _overlay(
     features: gpd.GeoDataFrame,
     lines: LinesSource,
@@ -349,10 +337,9 @@ def _overlay(
     geoms, repaired = repair(features, layer="features")
     values = np.asarray(geoms.values, dtype=object)
     repaired = np.asarray(repaired, dtype=bool)
-    present = ~(shapely.is_missing(values) | shapely.is_empty(values))
-    _require_polygonal(values, present & ~repaired, ids, layer="features")
+    require_polygonal(values[~repaired], ids[~repaired], layer="features", fix=_FEATURES_FIX)
     # a geometry that repairs to lines or points has no area: treat it as missing
-    present &= np.isin(shapely.get_type_id(values), (_POLYGON, _MULTIPOLYGON))
+    present = ~is_absent(values) & is_polygonal(values)
 
     n = len(features)
     area = np.full(n, np.nan)

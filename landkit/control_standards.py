@@ -526,7 +526,7 @@ def control_thresholds(
             row_status = np.where(has_contract, "user", row_status)
             key = f"{indicator}_{bound}"
             thresholds[key] = pd.Series(values, index=index, name=key)
-            rank = np.array([_STATUS_ORDER.index(s) + 1 if s else 0 for s in _codes(row_status)])
+            rank = np.array([_STATUS_ORDER.index(s) + 1 if s else 0 for s in _codes(row_status)], dtype=int)
             status = np.maximum(status, rank[_positions(row_status)])
     names = np.array([None, *_STATUS_ORDER], dtype=object)
     extra["threshold_status"] = names[status]

@@ -39,7 +39,16 @@ import pandas as pd
 import pyproj
 import shapely
 
-from .errors import CRSError, InputError
+from .errors import CRSError, GeometryError, InputError, describe_ids
+from .gcj import (
+    bd09_to_gcj02,
+    bd09_to_wgs84,
+    gcj02_to_bd09,
+    gcj02_to_wgs84,
+    wgs84_to_bd09,
+    wgs84_to_gcj02,
+)
+from .geometry import is_absent
 
 __all__ = [
     "CGCS2000",
@@ -54,6 +63,7 @@ __all__ = [
     "area_zones",
     "bd09_to_gcj02",
     "bd09_to_wgs84",
+    "check_coordinates",
     "crs_note",
     "declare_crs",
     "from_bd09",
@@ -115,13 +125,17 @@ def m2_to_ha(area_m2):
 
 
 def require_crs(gdf: gpd.GeoDataFrame | gpd.GeoSeries, *, layer: str = "layer") -> pyproj.CRS:
-    """Return the layer's CRS or raise :class:`CRSError` naming the layer."""
+    """Return the layer's CRS or raise :class:`CRSError` naming the layer.
+
+    The coordinates are checked against the CRS too (:func:`check_coordinates`).
+    """
     if gdf.crs is None:
         msg = (
             f"{layer}: the layer has no coordinate reference system. Fix: give it one "
             f"(read_layer(..., crs='EPSG:4543') or gdf.set_crs(...))."
         )
         raise CRSError(msg)
+    check_coordinates(gdf, layer=layer)
     return pyproj.CRS(gdf.crs)
 
 
@@ -391,7 +405,7 @@ def _own_zone_fits(gdf: gpd.GeoDataFrame | gpd.GeoSeries) -> bool:
     if not is_gauss_kruger(crs):
         return False
     geoms = gdf.geometry.values
-    if shapely.is_empty(geoms).all() or shapely.is_missing(geoms).all():
+    if is_absent(geoms).all():
         return True
     area = crs.area_of_use
     if area is None:
@@ -432,7 +446,7 @@ def area_zones(gdf: gpd.GeoDataFrame | gpd.GeoSeries) -> list[tuple[pyproj.CRS, 
     if _own_zone_fits(gdf):
         return [(crs, gdf.index)]
     geoms = gdf.geometry.values
-    present = ~(shapely.is_missing(geoms) | shapely.is_empty(geoms))
+    present = ~is_absent(geoms)
     lonlat = gpd.GeoSeries(geoms[present], crs=crs).to_crs(CGCS2000).values
     # the centre of the bounds in degrees picks the zone; unlike a centroid it exists
     # for every geometry, invalid or of zero area
@@ -538,140 +552,6 @@ def align_crs(layers: Mapping[str, gpd.GeoDataFrame]) -> dict[str, gpd.GeoDataFr
 
 # ------------------------------------------------------------------ GCJ-02/BD-09
 
-_A = 6378245.0
-_EE = 0.00669342162296594323
-_X_PI = math.pi * 3000.0 / 180.0
-
-
-def _in_china(lon, lat):
-    return (lon > 72.004) & (lon < 137.8347) & (lat > 0.8293) & (lat < 55.8271)
-
-
-def _gcj_delta(lon, lat):
-    x, y = lon - 105.0, lat - 35.0
-    dlat = (
-        -100.0
-        + 2.0 * x
-        + 3.0 * y
-        + 0.2 * y * y
-        + 0.1 * x * y
-        + 0.2 * np.sqrt(np.abs(x))
-        + (20.0 * np.sin(6.0 * x * np.pi) + 20.0 * np.sin(2.0 * x * np.pi)) * 2.0 / 3.0
-        + (20.0 * np.sin(y * np.pi) + 40.0 * np.sin(y / 3.0 * np.pi)) * 2.0 / 3.0
-        + (160.0 * np.sin(y / 12.0 * np.pi) + 320 * np.sin(y * np.pi / 30.0)) * 2.0 / 3.0
-    )
-    dlon = (
-        300.0
-        + x
-        + 2.0 * y
-        + 0.1 * x * x
-        + 0.1 * x * y
-        + 0.1 * np.sqrt(np.abs(x))
-        + (20.0 * np.sin(6.0 * x * np.pi) + 20.0 * np.sin(2.0 * x * np.pi)) * 2.0 / 3.0
-        + (20.0 * np.sin(x * np.pi) + 40.0 * np.sin(x / 3.0 * np.pi)) * 2.0 / 3.0
-        + (150.0 * np.sin(x / 12.0 * np.pi) + 300.0 * np.sin(x / 30.0 * np.pi)) * 2.0 / 3.0
-    )
-    radlat = lat / 180.0 * np.pi
-    magic = 1 - _EE * np.sin(radlat) ** 2
-    sqrtmagic = np.sqrt(magic)
-    dlat = (dlat * 180.0) / ((_A * (1 - _EE)) / (magic * sqrtmagic) * np.pi)
-    dlon = (dlon * 180.0) / (_A / sqrtmagic * np.cos(radlat) * np.pi)
-    return dlon, dlat
-
-
-def _as_arrays(lon, lat):
-    scalar = np.ndim(lon) == 0 and np.ndim(lat) == 0
-    return np.asarray(lon, dtype=float), np.asarray(lat, dtype=float), scalar
-
-
-def _result(lon, lat, scalar):
-    return (float(lon), float(lat)) if scalar else (lon, lat)
-
-
-def _wgs_to_gcj(lon, lat):
-    dlon, dlat = _gcj_delta(lon, lat)
-    inside = _in_china(lon, lat)
-    return np.where(inside, lon + dlon, lon), np.where(inside, lat + dlat, lat)
-
-
-def _gcj_to_bd(lon, lat):
-    z = np.sqrt(lon * lon + lat * lat) + 0.00002 * np.sin(lat * _X_PI)
-    theta = np.arctan2(lat, lon) + 0.000003 * np.cos(lon * _X_PI)
-    return z * np.cos(theta) + 0.0065, z * np.sin(theta) + 0.006
-
-
-def _invert(forward, lon, lat):
-    """Solve forward(w) = (lon, lat) by fixed-point iteration."""
-    wlon, wlat = lon.copy(), lat.copy()
-    for _ in range(50):
-        flon, flat = forward(wlon, wlat)
-        elon, elat = flon - lon, flat - lat
-        wlon, wlat = wlon - elon, wlat - elat
-        if (
-            np.nanmax(np.abs(elon), initial=0.0) < 1e-12
-            and np.nanmax(np.abs(elat), initial=0.0) < 1e-12
-        ):
-            break
-    return wlon, wlat
-
-
-def wgs84_to_gcj02(lon, lat):
-    """WGS 84 (or CGCS2000) longitude/latitude to GCJ-02; scalars or arrays.
-
-    Points outside China's box are returned unchanged, as the public formula does.
-
-    Examples
-    --------
-    >>> wgs84_to_gcj02(116.404, 39.915)
-    (116.41024449916938, 39.91640428150164)
-    """
-    lon, lat, scalar = _as_arrays(lon, lat)
-    return _result(*_wgs_to_gcj(lon, lat), scalar)
-
-
-def gcj02_to_wgs84(lon, lat):
-    """GCJ-02 to WGS 84 by iterating the forward formula (error < 1e-9°).
-
-    Examples
-    --------
-    >>> lon, lat = gcj02_to_wgs84(116.41024449916938, 39.91640428150164)
-    >>> round(lon, 9), round(lat, 9)
-    (116.404, 39.915)
-    """
-    lon, lat, scalar = _as_arrays(lon, lat)
-    return _result(*_invert(_wgs_to_gcj, lon, lat), scalar)
-
-
-def gcj02_to_bd09(lon, lat):
-    """GCJ-02 to Baidu BD-09.
-
-    Examples
-    --------
-    >>> gcj02_to_bd09(116.404, 39.915)
-    (116.41036949371029, 39.92133699351021)
-    """
-    lon, lat, scalar = _as_arrays(lon, lat)
-    return _result(*_gcj_to_bd(lon, lat), scalar)
-
-
-def bd09_to_gcj02(lon, lat):
-    """Baidu BD-09 to GCJ-02 by iterating the forward formula."""
-    lon, lat, scalar = _as_arrays(lon, lat)
-    return _result(*_invert(_gcj_to_bd, lon, lat), scalar)
-
-
-def wgs84_to_bd09(lon, lat):
-    """WGS 84 to Baidu BD-09 (through GCJ-02)."""
-    lon, lat, scalar = _as_arrays(lon, lat)
-    return _result(*_gcj_to_bd(*_wgs_to_gcj(lon, lat)), scalar)
-
-
-def bd09_to_wgs84(lon, lat):
-    """Baidu BD-09 to WGS 84 (through GCJ-02)."""
-    lon, lat, scalar = _as_arrays(lon, lat)
-    glon, glat = _invert(_gcj_to_bd, lon, lat)
-    return _result(*_invert(_wgs_to_gcj, glon, glat), scalar)
-
 
 def _transform_layer(gdf: gpd.GeoDataFrame, func, crs, system: str) -> gpd.GeoDataFrame:
     if gdf.crs is not None and not pyproj.CRS(gdf.crs).is_geographic:
@@ -721,7 +601,7 @@ _LONLAT_SYSTEMS = {"gcj02": from_gcj02, "gcj-02": from_gcj02, "bd09": from_bd09,
 
 def _crs_hint(gdf: gpd.GeoDataFrame) -> str:
     """A suggestion for ``crs=`` from the coordinates of a layer without a usable CRS."""
-    if gdf.empty or gdf.geometry.isna().all():
+    if is_absent(gdf.geometry).all():
         return "e.g. crs='EPSG:4543'"
     minx, miny, maxx, maxy = gdf.total_bounds
     guess = zone_crs_from_eastings([minx, maxx])
@@ -760,7 +640,8 @@ def declare_crs(gdf: gpd.GeoDataFrame, crs=None, *, layer: str = "layer") -> gpd
     ------
     CRSError
         No CRS is given and the layer has none (the message suggests one from
-        the coordinates); the CRS says degrees but the coordinates are not;
+        the coordinates); the coordinates do not fit the CRS, given or own
+        (see :func:`check_coordinates`);
         ``"gcj02"`` / ``"bd09"`` declared for a projected layer.
 
     Examples
@@ -779,19 +660,95 @@ def declare_crs(gdf: gpd.GeoDataFrame, crs=None, *, layer: str = "layer") -> gpd
         if gdf.crs is not None and not pyproj.CRS(gdf.crs).is_geographic:
             msg = f"{layer}: crs={crs!r} declares lon/lat, but the layer is in {gdf.crs}."
             raise CRSError(msg)
-        return system(gdf.set_crs(4326, allow_override=True))
+        lonlat = gdf.set_crs(4326, allow_override=True)
+        check_coordinates(lonlat, layer=layer, declared=crs)
+        return system(lonlat)
     if crs is not None:
-        return gdf.set_crs(crs, allow_override=True)
+        try:
+            pyproj.CRS(crs)
+        except pyproj.exceptions.CRSError as err:
+            msg = f"{layer}: crs={crs!r} is not a coordinate reference system. Fix: e.g. crs='EPSG:4543'."
+            raise CRSError(msg) from err
+        declared = gdf.set_crs(crs, allow_override=True)
+        check_coordinates(declared, layer=layer, declared=crs)
+        return declared
     if gdf.crs is None:
         msg = f"{layer}: the layer has no coordinate reference system. Fix: pass crs= ({_crs_hint(gdf)})."
         raise CRSError(msg)
-    if pyproj.CRS(gdf.crs).is_geographic and not gdf.geometry.isna().all():
-        minx, miny, maxx, maxy = gdf.total_bounds
+    check_coordinates(gdf, layer=layer)
+    return gdf
+
+
+def check_coordinates(gdf: gpd.GeoDataFrame | gpd.GeoSeries, *, layer: str = "layer", declared=None) -> None:
+    """Raise :class:`CRSError` when the coordinates cannot be in the layer's CRS.
+
+    Caught: metre coordinates under a CRS in degrees; eastings that carry a
+    Gauss-Krüger zone prefix (``34 571 652``) under a zone CRS without one
+    (EPSG:4543), and eastings without it (``571 652``) under a zone CRS with
+    one (EPSG:4522); coordinates outside a Gauss-Krüger zone. A layer
+    without geometries passes. Coordinates that are not numbers (NaN,
+    infinity) raise :class:`GeometryError`.
+
+    Examples
+    --------
+    >>> import landkit as lk
+    >>> parks = lk.read_layer(lk.sample_data_path(), "parks")
+    >>> check_coordinates(parks, layer="parks")
+    >>> check_coordinates(parks.set_crs(4522, allow_override=True), layer="parks")
+    Traceback (most recent call last):
+    ...
+    landkit.errors.CRSError: parks: the CRS EPSG:4522 puts the zone number in front of the eastings (34 500 000), but the eastings have none (...). Fix: declare the layer's true CRS, crs='EPSG:4543' (the same zone without the prefix).
+    """
+    series = gdf.geometry if isinstance(gdf, gpd.GeoDataFrame) else gdf
+    present = ~is_absent(series)
+    if gdf.crs is None or not present.any():
+        return
+    bounds = shapely.bounds(np.asarray(series.values, dtype=object)[present])
+    finite = np.isfinite(bounds).all(axis=1)
+    if not finite.all():
+        msg = (
+            f"{layer}: rows {describe_ids(series.index[present][~finite])} have coordinates that "
+            f"are not numbers (NaN or infinity). Fix: correct or drop those geometries."
+        )
+        raise GeometryError(msg)
+    minx, miny = bounds[:, :2].min(axis=0)
+    maxx, maxy = bounds[:, 2:].max(axis=0)
+    crs = pyproj.CRS(gdf.crs)
+    given = f"crs={declared!r}" if declared is not None else f"the CRS {crs.to_string()}"
+    if crs.is_geographic:
         if minx < -180 or maxx > 360 or miny < -90 or maxy > 90:
             hint = _crs_hint(gdf.set_crs(None, allow_override=True))
             msg = (
-                f"{layer}: the CRS says degrees ({gdf.crs.to_string()}) but the coordinates are not "
-                f"degrees. Fix: pass the real crs= ({hint})."
+                f"{layer}: {given} says degrees but the coordinates are not degrees "
+                f"(x {minx:.6g} … {maxx:.6g}, y {miny:.6g} … {maxy:.6g}). Fix: declare the layer's true CRS ({hint})."
             )
             raise CRSError(msg)
-    return gdf
+        return
+    zone = gk_zone(crs)
+    if zone is None:
+        return
+    carried = {prefixed_zone(float(minx)), prefixed_zone(float(maxx))}
+    if not zone.prefix and carried != {None}:
+        fit = zone_crs_from_eastings([minx, maxx], datum=zone.datum)
+        fix = f"crs='EPSG:{fit.to_epsg()}'" if fit is not None else "the zone whose eastings carry its number"
+        msg = (
+            f"{layer}: the eastings carry a zone prefix ({minx:,.0f} … {maxx:,.0f}), but {given} "
+            f"has none (eastings about 500 000). Fix: declare the layer's true CRS, {fix}."
+        )
+        raise CRSError(msg)
+    if zone.prefix and maxx < 1_000_000:
+        plain = zone.with_prefix(False).epsg
+        msg = (
+            f"{layer}: {given} puts the zone number in front of the eastings "
+            f"({zone.zone} 500 000), but the eastings have none ({minx:,.0f} … {maxx:,.0f}). Fix: declare the layer's true CRS, crs='EPSG:{plain}' (the same zone without the prefix)."
+        )
+        raise CRSError(msg)
+    # far outside the zone: a false easting of 500 km, with a zone's width to spare each side
+    low = zone.zone * 1_000_000 - 1_000_000 if zone.prefix else -1_000_000
+    if minx < low or maxx > low + 3_000_000 or min(miny, -maxy) < -10_000_000:
+        msg = (
+            f"{layer}: the coordinates (x {minx:.7g} … {maxx:.7g}, y {miny:.7g} … {maxy:.7g}) lie "
+            f"far outside {given}'s zone (eastings about {low + 1_500_000:,}). Fix: declare the "
+            f"layer's true CRS."
+        )
+        raise CRSError(msg)

@@ -42,6 +42,7 @@ import shapely
 
 from . import crs as lkcrs
 from .errors import InputError
+from .geometry import is_absent
 
 __all__ = ["ENGINES", "is_dask", "run_partitioned", "wanted"]
 
@@ -125,7 +126,7 @@ def _spatial_order(frame: pd.DataFrame | gpd.GeoSeries) -> np.ndarray:
     if not isinstance(frame, gpd.GeoDataFrame | gpd.GeoSeries):
         return np.arange(len(frame))
     geoms = frame.geometry.values
-    present = ~(shapely.is_missing(geoms) | shapely.is_empty(geoms))
+    present = ~is_absent(geoms)
     where = np.flatnonzero(present)
     if not len(where):
         return np.arange(len(frame))
@@ -162,7 +163,7 @@ def _zone_plan(bounds: Sequence[np.ndarray], crs) -> list[bool]:
 
 def _fits(geoms: np.ndarray, crs) -> bool:
     """Whether :func:`landkit.crs.area_zones` would measure these geometries in ``crs`` itself."""
-    present = geoms[~(shapely.is_missing(geoms) | shapely.is_empty(geoms))]
+    present = geoms[~is_absent(geoms)]
     if not len(present):
         return False  # nothing to measure: no need to follow any decision
     xmin, ymin, xmax, ymax = shapely.total_bounds(present)
@@ -291,7 +292,7 @@ def _bounds(part: pd.DataFrame | gpd.GeoSeries) -> np.ndarray:
     if not isinstance(part, gpd.GeoDataFrame | gpd.GeoSeries):
         return np.full(4, np.nan)
     geoms = part.geometry.values
-    present = geoms[~(shapely.is_missing(geoms) | shapely.is_empty(geoms))]
+    present = geoms[~is_absent(geoms)]
     return shapely.total_bounds(present) if len(present) else np.full(4, np.nan)
 
 

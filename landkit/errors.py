@@ -74,28 +74,39 @@ class GeometryRepairedWarning(LandkitWarning):
     'parcels: repaired 1 invalid geometry (make_valid, polygonal part kept)'
     >>> w.zh
     '图层“宗地”中 1 个无效几何图形（make_valid，保留面状部分）'
+    >>> GeometryRepairedWarning.about("parcels", 0, collections=2).zh
+    '图层“宗地”中 2 个几何集合（保留面状部分）'
     >>> GeometryRepairedWarning.about("parcels", 2, ids=["P1", "P2"]).zh
     '图层“宗地”中 2 个无效几何图形（make_valid，保留面状部分；编号 P1、P2（共 2 个））'
     """
 
     @classmethod
     def about(
-        cls, layer: str, count: int, *, ids: Iterable[object] | None = None
+        cls,
+        layer: str,
+        count: int,
+        *,
+        ids: Iterable[object] | None = None,
+        collections: int = 0,
     ) -> GeometryRepairedWarning:
-        """The warning for ``count`` geometries of ``layer`` repaired (``ids``: their ids)."""
+        """The warning for ``count`` invalid geometries of ``layer`` repaired (``ids``:
+        their ids) and ``collections`` geometry collections cut to their polygonal part."""
         ids = None if ids is None else list(ids)
-        noun = "geometry" if count == 1 else "geometries"
-        listed = f", ids {describe_ids(ids)}" if ids else ""
-        warning = cls(
-            f"{layer}: repaired {count} invalid {noun} (make_valid, polygonal part kept{listed})"
-        )
         from .labels import value_label  # pandas loads only when a warning is made
 
-        listed_zh = f"；编号 {describe_ids(ids, zh=True)}" if ids else ""
-        warning.zh = (
-            f"图层“{value_label('图层', layer)}”中 {count} 个无效几何图形"
-            f"（make_valid，保留面状部分{listed_zh}）"
-        )
+        english, chinese = [], []
+        if count:
+            noun = "geometry" if count == 1 else "geometries"
+            listed = f", ids {describe_ids(ids)}" if ids else ""
+            english.append(f"repaired {count} invalid {noun} (make_valid, polygonal part kept{listed})")
+            listed = f"；编号 {describe_ids(ids, zh=True)}" if ids else ""
+            chinese.append(f"{count} 个无效几何图形（make_valid，保留面状部分{listed}）")
+        if collections:
+            plural = "s" * (collections > 1)
+            english.append(f"kept the polygonal part of {collections} geometry collection{plural}")
+            chinese.append(f"{collections} 个几何集合（保留面状部分）")
+        warning = cls(f"{layer}: {'; '.join(english)}")
+        warning.zh = f"图层“{value_label('图层', layer)}”中 {'、'.join(chinese)}"
         return warning
 
 

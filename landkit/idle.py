@@ -61,6 +61,7 @@ from . import standards
 from .crs import measure_area
 from .distributed import Engine, run_partitioned, wanted
 from .errors import DataWarning, InputError, SchemaError, describe_ids
+from .geometry import require_polygonal
 from .labels import label, value_label
 from .periods import as_date, describe_rest_days, month_bounds, period_end, rest_days
 from .provenance import provenance
@@ -370,6 +371,7 @@ def _builtup_fraction(frame, ids, path, scale, pixel_rule) -> pd.Series:
     if scale not in _SCALE_TOP:
         msg = f"builtup_scale must be 'mask', 'fraction' or 'percent', got {scale!r}"
         raise InputError(msg)
+    require_polygonal(frame.geometry, ids, layer="parcels", fix="give parcel polygons")
     stats = zonal_stats(frame, path, stats=("mean", "min", "max"), pixel_rule=pixel_rule)
     top = _SCALE_TOP[scale]
     bad = ((stats["max"] > top) | (stats["min"] < 0)).to_numpy()

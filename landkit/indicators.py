@@ -37,6 +37,7 @@ import pandas as pd
 from . import standards
 from .crs import SQM_PER_HA, m2_to_mu, measure_area, require_crs
 from .errors import DataWarning, InputError, SchemaError, describe_ids
+from .geometry import require_polygonal
 from .industry import industry_concentration
 from .landuse import map_land_use
 from .metrics import Reasons, add_note, parcel_quantities, ratio
@@ -126,7 +127,7 @@ def _started(parcels: pd.DataFrame, floor: pd.Series, footprint: pd.Series) -> n
     by_status = np.full(n, None, dtype=object) if status is None else status.to_numpy(dtype=object)
     has_actual = np.zeros(n, bool) if actual is None else actual.notna().to_numpy()
     built = ((floor.fillna(0) > 0) | (footprint.fillna(0) > 0)).to_numpy()
-    decided = np.array([s in ("started", "not_started") for s in by_status])
+    decided = np.array([s in ("started", "not_started") for s in by_status], dtype=bool)
     from_records = np.where(decided, by_status == "started", has_actual)
     no_record = ~decided & ~has_actual
     return np.where(no_record, built, from_records)
@@ -284,7 +285,7 @@ def park_indicators(
     given = (
         _given_codes(data["land_status"]) if "land_status" in data.columns else [None] * len(data)
     )
-    is_given = np.array([g is not None for g in given])
+    is_given = np.array([g is not None for g in given], dtype=bool)
     codes = [
         (g | frozenset({"G"}) if idle_flags is not None and bool(idle_flags.iloc[i]) else g)
         if g is not None
@@ -342,6 +343,7 @@ def park_indicators(
 
     out = pd.DataFrame(index=park_ids)
     out["n_parcels"] = counts.astype(int)
+    require_polygonal(park_frame.geometry, park_frame.index, layer="parks")
     park_area = measure_area(park_frame, area_method=area_method)
     out["park_area_m2"] = park_area.to_numpy()
     out["parcel_area_m2"] = sums["parcel"].fillna(0.0)
@@ -542,6 +544,7 @@ def _unit_area_mu(units: pd.DataFrame, area_method: str) -> pd.Series:
     if "area_m2" in units.columns:
         return m2_to_mu(pd.to_numeric(units["area_m2"], errors="coerce").astype(float))
     if isinstance(units, gpd.GeoDataFrame):
+        require_polygonal(units.geometry, units.get("enterprise_id", units.index), layer="units")
         return m2_to_mu(measure_area(units, area_method=area_method))
     msg = "mu_benefit: units need 'area_mu', 'area_m2' or a geometry. Fix: add the land area."
     raise SchemaError(msg)

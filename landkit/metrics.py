@@ -65,7 +65,7 @@ from .control_standards import (
 from .crs import align_crs, area_zones, m2_to_ha, m2_to_mu, measure_area, require_crs
 from .errors import InputError, SchemaError, describe_ids
 from .floor_area import building_floors
-from .geometry import repair
+from .geometry import is_absent, repair, require_polygonal
 from .labels import value_label, value_labels
 from .landuse import map_land_use
 from .provenance import provenance
@@ -149,10 +149,11 @@ def parcel_quantities(
     ``tall_storey_area_m2`` are used as given.
     """
     geoms, repaired = repair(parcels, layer="parcels")
+    require_polygonal(geoms[~repaired], _ids(parcels, "parcel_id")[~repaired], layer="parcels")
     area = measure_area(geoms, area_method=area_method)
     index = parcels.index
     notes = Reasons(index)
-    notes.add(shapely.is_missing(geoms.values), "no_geometry")
+    notes.add(is_absent(geoms), "no_geometry")
     yard = numeric_column(parcels, "yard_area_m2").fillna(0.0)
     if buildings is None:
         floor = numeric_column(parcels, "floor_area_m2")
@@ -170,7 +171,9 @@ def parcel_quantities(
         )  # fmt: skip
 
     b_aligned = align_crs({"parcels": parcels, "buildings": buildings})["buildings"]
-    b_geoms, _ = repair(b_aligned, layer="buildings")
+    b_geoms, b_repaired = repair(b_aligned, layer="buildings")
+    b_ids = _ids(buildings, "building_id")[~b_repaired]
+    require_polygonal(b_geoms[~b_repaired], b_ids, layer="buildings")
     zones = area_zones(geoms)
     own = area_method == "planar" and len(zones) == 1 and zones[0][0].equals(parcels.crs)
     whole = (
@@ -634,7 +637,7 @@ def parcel_metrics(
         no_threshold_for = _add_item(no_threshold_for, undecided & no_threshold & scope, indicator)
         no_value = out[column].isna().to_numpy()
         no_value_for = _add_item(no_value_for, undecided & ~no_threshold & no_value, indicator)
-    no_code = scope & np.array([d is None for d in divisions]) & out["plot_ratio_min"].isna()
+    no_code = scope & np.array([d is None for d in divisions], dtype=bool) & out["plot_ratio_min"].isna()
     notes.add(no_code.to_numpy(), "no_industry_code")
     depends = (
         q.storey_heights_unknown.to_numpy()

@@ -30,7 +30,7 @@ def as_date(value: object, *, name: str) -> pd.Timestamp:
         isinstance(value, str) and not value.strip()
     ):
         try:
-            stamp = pd.Timestamp(value)
+            stamp = pd.Timestamp(value).as_unit("ns")  # years 1677–2262, as every date column
         except (ValueError, TypeError) as err:
             msg = f"{name}: {value!r} is not a date. Fix: write it as 2026-10-01."
             raise InputError(msg) from err

@@ -54,6 +54,7 @@ from affine import Affine
 from .crs import require_crs
 from .distributed import Engine, run_partitioned, wanted
 from .errors import CRSError, DataWarning, InputError, describe_ids
+from .geometry import is_absent, is_polygonal, repair, require_polygonal
 from .provenance import provenance
 
 __all__ = ["STATS", "builtup_fraction", "guess_builtup_scale", "zonal_stats"]
@@ -146,6 +147,7 @@ def zonal_stats(
         raise InputError(msg)
     geoseries = features.geometry if isinstance(features, gpd.GeoDataFrame) else features
     require_crs(geoseries, layer="features")
+    geoseries, repaired = repair(geoseries, layer="features", invalid=False)
     with _open(raster) as src:
         _check_raster(src, band, raster)
         geoms = _to_raster_crs(geoseries, src.crs)
@@ -166,6 +168,7 @@ def zonal_stats(
             raster_crs=src.crs.to_string(),
             pixel_rule=pixel_rule,
             nodata=src.nodata if nodata is None else nodata,
+            geometries_repaired=int(repaired.sum()),
         )
     return result
 
@@ -239,6 +242,8 @@ def builtup_fraction(
     if scale not in ("mask", "fraction", "percent"):
         msg = f"builtup_scale must be 'mask', 'fraction' or 'percent', got {scale!r}"
         raise InputError(msg)
+    geoms = features.geometry if isinstance(features, gpd.GeoDataFrame) else features
+    require_polygonal(geoms, geoms.index, layer="parcels", fix="give parcel polygons")
     mean = zonal_stats(features, raster, stats=("mean",), pixel_rule=pixel_rule)["mean"]
     fraction = mean / 100 if scale == "percent" else mean
     return fraction.rename("builtup_fraction")
@@ -283,7 +288,7 @@ def _check_raster(src, band: int, raster) -> None:
 def _to_raster_crs(geoseries: gpd.GeoSeries, crs) -> np.ndarray:
     """The features' geometries in the raster's CRS; coordinates must survive the move."""
     geoms = geoseries.to_crs(crs).values
-    present = ~(shapely.is_missing(geoms) | shapely.is_empty(geoms))
+    present = ~is_absent(geoms)
     broken = present & ~np.isfinite(shapely.bounds(geoms)).all(axis=1)
     if broken.any():
         msg = (
@@ -297,9 +302,8 @@ def _to_raster_crs(geoseries: gpd.GeoSeries, crs) -> np.ndarray:
 
 
 def _require_polygons(geoms: np.ndarray, index: pd.Index) -> None:
-    present = ~(shapely.is_missing(geoms) | shapely.is_empty(geoms))
-    kinds = shapely.get_type_id(geoms)
-    bad = present & ~np.isin(kinds, (3, 6))  # Polygon, MultiPolygon
+    present = ~is_absent(geoms)
+    bad = present & ~is_polygonal(geoms)
     if bad.any():
         msg = (
             f"features: pixel_rule='coverage' needs polygons; rows {describe_ids(index[bad])} "
@@ -322,7 +326,7 @@ def _progress_callback(progress) -> Callable[[int, int], None] | None:
 
 
 def _warn_if_disjoint(src, geoms: np.ndarray, acc: _Accumulator, raster) -> None:
-    present = ~(shapely.is_missing(geoms) | shapely.is_empty(geoms))
+    present = ~is_absent(geoms)
     if present.any() and not (acc.touched > 0).any():
         left, bottom, right, top = src.bounds
         msg = (
@@ -371,7 +375,7 @@ def _window_boxes(src, windows: list[rasterio.windows.Window]) -> np.ndarray:
 
 
 def _scan(src, band, geoms, acc, pixel_rule, nodata, progress) -> None:
-    present = ~(shapely.is_missing(geoms) | shapely.is_empty(geoms))
+    present = ~is_absent(geoms)
     tree = shapely.STRtree(np.where(present, geoms, None))
     suspects = _suspects(geoms, tree, float(np.hypot(src.transform.a, src.transform.e)))
     windows = _window_grid(src)
@@ -612,7 +616,7 @@ def _pixel_boxes(transform: Affine, rows: np.ndarray, cols: np.ndarray) -> np.nd
 
 def _representative_pixels(src, band, geoms, acc, nodata) -> np.ndarray:
     """Give features without a pixel centre the pixel under their representative point."""
-    present = ~(shapely.is_missing(geoms) | shapely.is_empty(geoms))
+    present = ~is_absent(geoms)
     small = np.flatnonzero(present & (acc.touched == 0))
     taken = np.zeros(len(geoms), dtype=bool)
     if not len(small):

@@ -29,6 +29,7 @@ import pandas as pd
 from .constraints import LINE_KEYS, line_columns
 from .errors import InputError
 from .idle import FLAGGED
+from .ids import id_keys, join_on_ids
 from .labels import as_boolean
 from .provenance import KEY as PROVENANCE_KEY
 from .workbook import write_workbook
@@ -100,15 +101,22 @@ def _with_park_id(frame: pd.DataFrame | None, *sources: pd.DataFrame | None):
         return frame
     for source in sources:
         if source is not None and {"parcel_id", "park_id"} <= set(source.columns):
-            lookup = source.drop_duplicates("parcel_id").set_index("parcel_id")["park_id"]
-            return frame.assign(park_id=frame["parcel_id"].map(lookup))
+            keys = id_keys(source["parcel_id"])
+            lookup = pd.Series(source["park_id"].to_numpy(), index=keys)
+            lookup = lookup[keys.notna() & ~keys.duplicated()]
+            return frame.assign(park_id=lookup.reindex(id_keys(frame["parcel_id"])).to_numpy())
     return frame
 
 
 def _count(frame: pd.DataFrame | None, mask: pd.Series, name: str) -> pd.Series | None:
     if frame is None or "park_id" not in frame.columns:
         return None
-    return mask.groupby(frame["park_id"]).sum().astype(int).rename(name)
+    return _by_park(frame, mask).sum().astype(int).rename(name)
+
+
+def _by_park(frame: pd.DataFrame, values: pd.Series):
+    """``values`` grouped by the frame's park ids, numbers and text alike (see ``id_keys``)."""
+    return values.groupby(id_keys(frame["park_id"]).to_numpy())
 
 
 def _summary(
@@ -126,14 +134,14 @@ def _summary(
         for key in LINE_KEYS:
             column = line_columns(key)[0]
             if column in three_lines.columns and "park_id" in three_lines.columns:
-                total = three_lines.groupby("park_id")[column].sum(min_count=1)
+                total = _by_park(three_lines, three_lines[column]).sum(min_count=1)
                 parts.append(total.rename(f"parcel_{column}"))
     if idle is not None and "idle_status" in idle.columns:
         status = idle["idle_status"]
         for code in FLAGGED:
             parts.append(_count(idle, status.eq(code), f"{code}_count"))
         if "idle_fee_wan_yuan" in idle.columns and "park_id" in idle.columns:
-            parts.append(idle.groupby("park_id")["idle_fee_wan_yuan"].sum(min_count=1))
+            parts.append(_by_park(idle, idle["idle_fee_wan_yuan"]).sum(min_count=1))
     if metrics is not None:
         meets = [col for col in metrics.columns if col.startswith("meets_")]
         if meets:
@@ -149,7 +157,9 @@ def _summary(
         if found is None:
             return base
         found = found.drop(columns=[col for col in found.columns if col in base.columns])
-        found = found.reindex(base["park_id"].to_numpy())
+        wanted = id_keys(base["park_id"])
+        join_on_ids(found.index, wanted, what="the parcel results' park_id")
+        found = found.reindex(wanted)
         found.index = base.index
         counts = [col for col in found.columns if col.endswith("_count")]
         found[counts] = found[counts].fillna(0).astype(int)

@@ -45,7 +45,7 @@ from .errors import (
     UnrecognisedColumnsWarning,
     describe_ids,
 )
-from .geometry import repair
+from .geometry import is_absent, repair
 from .labels import BOOLEAN_WORDS, label
 
 __all__ = [
@@ -722,7 +722,7 @@ def _validate_geometry(out, kind: str, *, strict: bool, problems: _Problems):
             "the layer has no coordinate reference system. Fix: pass crs= (e.g. 'EPSG:4543')."
         )
     geoms = out.geometry.values
-    missing = shapely.is_missing(geoms) | shapely.is_empty(geoms)
+    missing = is_absent(geoms)
     if missing.any():
         ids = problems.row_ids(missing)
         problems.add(

@@ -32,7 +32,7 @@ import shapely
 from . import standards
 from .crs import SQM_PER_MU, area_zones, require_crs
 from .errors import DataWarning, InputError, SchemaError, describe_ids
-from .geometry import repair
+from .geometry import is_absent, is_polygonal, repair, require_polygonal
 from .industry_codes import industry_codes, normalise_industry_code
 from .landuse import map_land_use
 from .provenance import provenance
@@ -368,12 +368,13 @@ def parcels_outside_parks(
 
     geoms, repaired = repair(table, layer="parcels")
     geoms = geoms.reset_index(drop=True)  # positions from here on
-    absent = shapely.is_missing(geoms.values) | shapely.is_empty(geoms.values)
+    absent = is_absent(geoms)
     location = np.full(len(geoms), "no_geometry", dtype=object)
     outside_m2 = np.full(len(geoms), np.nan)
     outside_qualifying_m2 = np.full(len(geoms), np.nan)
     area_m2 = np.full(len(geoms), np.nan)
     park_geoms, _ = repair(parks, layer="parks")
+    require_polygonal(park_geoms, parks.get("park_id", parks.index), layer="parks")
     levels = _park_levels(parks)
     rank = levels.map(lambda v: _level_ranks()[v][1] if pd.notna(v) else np.nan).to_numpy()
     groups = (rank >= min_level[1], rank < min_level[1], np.isnan(rank.astype(float)))
@@ -385,7 +386,7 @@ def parcels_outside_parks(
         part = geoms.iloc[positions].to_crs(crs).values
         projected = park_geoms.to_crs(crs).values
         unions = [shapely.union_all(projected[group]) for group in groups]
-        polygonal = np.isin(shapely.get_type_id(part), (3, 6))
+        polygonal = is_polygonal(part)
         found = _location(part, polygonal, unions, tolerance_m2)
         location[positions], outside_m2[positions] = found[0], found[1]
         outside_qualifying_m2[positions], area_m2[positions] = found[2], found[3]
@@ -568,16 +569,14 @@ def protective_distance_check(
         else pd.Series(guarded.index, index=guarded.index)
     )
     guarded_geoms, _ = repair(guarded, layer="sensitive")
-    present_guarded = ~(
-        shapely.is_missing(guarded_geoms.values) | shapely.is_empty(guarded_geoms.values)
-    )
+    present_guarded = ~is_absent(guarded_geoms)
     guarded_geoms = guarded_geoms[present_guarded]
     names = names[present_guarded]
 
     required = _required_distances(table, _distance_table(distances))
     geoms, _ = repair(table, layer="plants")
     geoms = geoms.reset_index(drop=True)  # positions from here on
-    absent = shapely.is_missing(geoms.values) | shapely.is_empty(geoms.values)
+    absent = is_absent(geoms)
     need_all = required["required_distance_m"].to_numpy(dtype=float)
     nearest_name = np.full(len(geoms), None, dtype=object)
     nearest_m = np.full(len(geoms), np.nan)

@@ -37,7 +37,7 @@ import numpy as np
 import pandas as pd
 
 from .errors import InputError
-from .io import atomic_path
+from .io import atomic_path, keep_text
 from .labels import column_label, is_fraction, label, value_label
 from .provenance import KEY as PROVENANCE_KEY
 
@@ -50,7 +50,6 @@ HEADER_ROW = 3
 """The row of the column headers; rows 1 and 2 hold the title and the dates."""
 
 _NAME_COLUMNS = {"park_id": "park_name", "parcel_id": "parcel_name"}
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 _MAX_WIDTH = 48
 
 
@@ -217,9 +216,7 @@ def _set(cell, value: object, column: str) -> None:
     """Put a value in a cell; text that looks like a formula stays text."""
     cell.value = value
     if isinstance(value, str):
-        if value.startswith(_FORMULA_START):
-            cell.data_type = "s"
-            cell.quotePrefix = True
+        keep_text(cell)
     elif value is not None:
         cell.number_format = cell_format(column, value) or "General"
 

@@ -1,4 +1,7 @@
+import contextlib
 import os
+import warnings
+from pathlib import Path
 
 import geopandas as gpd
 import pandas as pd
@@ -259,3 +262,240 @@ def test_database_urls_go_to_postgis_and_tables_to_files_only(tmp_path):
         lk.write_layers({"parks": parks}, url)
     with pytest.raises(InputError, match="sql= applies to postgresql"):
         lk.read_layer(lk.sample_data_path(), sql="SELECT 1")
+
+
+# ------------------------------------------------------------------ files that are not what they say
+
+
+def _parks():
+    return lk.read_layer(lk.sample_data_path(), "parks")
+
+
+def _not_a_geopackage(folder, kind):
+    path = folder / f"{kind}.gpkg"
+    if kind == "folder":
+        path.mkdir()
+    elif kind == "html":
+        path.write_text("<!DOCTYPE html><html><body>登录</body></html>", encoding="utf-8")
+    else:
+        path.write_text("park_id,name\nK1,园区\n", encoding="utf-8")
+    return path
+
+
+NOT_A_GEOPACKAGE = [
+    (reader, kind, said)
+    for reader in (lk.read_layer, lk.read_table, lk.io.list_layers, lk.io.read_lines)
+    for kind, said in (("text", "a text file"), ("html", "an HTML page"), ("folder", "is a folder"))
+    if not (reader is lk.io.read_lines and kind == "folder")  # a folder of line files is valid
+]
+
+
+@pytest.mark.parametrize(("reader", "kind", "said"), NOT_A_GEOPACKAGE)
+def test_a_file_that_is_not_a_geopackage_is_named_with_the_fix(tmp_path, kind, said, reader):
+    path = _not_a_geopackage(tmp_path, kind)
+    with pytest.raises(InputError, match=said) as info:
+        reader(path)
+    assert str(path) in str(info.value) and "Fix:" in str(info.value)
+
+
+@pytest.mark.parametrize("kind", ["text", "html", "folder"])
+@pytest.mark.parametrize("writer", ["write_layer", "write_layers"])
+def test_writing_onto_something_that_is_not_a_geopackage_is_refused_and_leaves_it(tmp_path, kind, writer):
+    path = _not_a_geopackage(tmp_path, kind)
+    before = sorted(p.name for p in tmp_path.rglob("*"))
+    content = path.read_bytes() if path.is_file() else None
+    with pytest.raises(InputError, match="Fix:"):
+        if writer == "write_layer":
+            lk.write_layer(_parks(), path)
+        else:
+            lk.write_layers({"parks": _parks()}, path)
+    assert sorted(p.name for p in tmp_path.rglob("*")) == before
+    assert (path.read_bytes() if path.is_file() else None) == content
+
+
+@pytest.mark.parametrize(
+    "where",
+    ["under a file", "folder is a file"],
+)
+def test_an_output_under_a_regular_file_is_an_input_error(tmp_path, where):
+    blocker = tmp_path / "a_file"
+    blocker.write_text("x")
+    target = blocker / "out.gpkg" if where == "under a file" else blocker / "deeper" / "out.csv"
+    with pytest.raises(InputError, match="is a file"):
+        lk.io.check_target(target)
+    with pytest.raises(InputError, match="is a file"):
+        lk.write_table(pd.DataFrame({"a": [1]}), target.with_suffix(".csv"))
+
+
+def test_an_unwritable_folder_is_an_input_error(tmp_path, monkeypatch):
+    locked = tmp_path / "locked"
+    locked.mkdir()
+    real_access = os.access
+
+    def access(path, mode):  # as the system answers for a read-only mount, even to root
+        return False if Path(path) == locked else real_access(path, mode)
+
+    monkeypatch.setattr("landkit.io.files.os.access", access)
+    with pytest.raises(InputError, match="cannot be written"):
+        lk.write_layer(_parks(), locked / "parks.gpkg")
+    assert list(locked.iterdir()) == []
+
+
+def test_plain_parquet_without_geo_metadata_is_named(tmp_path):
+    path = tmp_path / "plain.parquet"
+    pd.DataFrame({"park_id": ["K1"], "wkt": ["POINT (0 0)"]}).to_parquet(path)
+    with pytest.raises(InputError, match="without geo metadata") as info:
+        lk.read_layer(path)
+    assert "GeoParquet" in str(info.value)
+    fake = tmp_path / "fake.parquet"
+    fake.write_text("<html></html>")
+    with pytest.raises(InputError, match=r"an HTML page .*, not a Parquet file"):
+        lk.read_layer(fake)
+
+
+@pytest.mark.parametrize("part", [".dbf", ".shx", ".DBF"])
+def test_a_shapefile_missing_its_dbf_or_shx_is_never_read_without_attributes(tmp_path, part):
+    path = tmp_path / "parks.shp"
+    with pytest.warns(UserWarning):
+        lk.write_layer(_parks(), path)
+    if part == ".DBF":  # the other parts in upper case are found
+        path.with_suffix(".dbf").rename(path.with_suffix(".DBF"))
+        assert len(lk.read_layer(path).columns) > 1
+        return
+    path.with_suffix(part).unlink()
+    with pytest.raises(InputError, match=rf"\{part} file is missing") as info:
+        lk.read_layer(path)
+    assert "Fix:" in str(info.value)
+
+
+def test_a_workbook_that_is_not_one_is_named(tmp_path):
+    path = tmp_path / "register.xlsx"
+    path.write_text("parcel_id\nP1\n")
+    with pytest.raises(InputError, match="a text file, not an Excel workbook"):
+        lk.read_table(path)
+    real = tmp_path / "real.xlsx"
+    lk.write_table(pd.DataFrame({"a": [1]}), real)
+    with pytest.raises(InputError, match="sheet"):
+        lk.read_table(real, "no such sheet")
+
+
+# ------------------------------------------------------------------ coordinates that do not fit the CRS
+
+
+def _save(gdf, folder, name="layer.gpkg"):
+    path = folder / name
+    lk.write_layer(gdf, path)
+    return path
+
+
+@pytest.mark.parametrize("given", [None, "EPSG:4543"])
+def test_eastings_with_a_zone_prefix_under_a_crs_without_one_are_refused(tmp_path, given):
+    parks = _parks()
+    prefixed = parks.set_geometry(parks.geometry.translate(34_000_000))
+    path = _save(prefixed if given else prefixed.set_crs(4543, allow_override=True), tmp_path)
+    with pytest.raises(CRSError, match=r"carry a zone prefix.*Fix: declare the layer's true CRS, crs='EPSG:4522'"):
+        lk.read_layer(path, crs=given)
+
+
+@pytest.mark.parametrize("given", [None, "EPSG:4522"])
+def test_eastings_without_a_zone_prefix_under_a_crs_with_one_are_refused(tmp_path, given):
+    parks = _parks()
+    path = _save(parks if given else parks.set_crs(4522, allow_override=True), tmp_path)
+    with pytest.raises(CRSError, match=r"have none.*Fix: declare the layer's true CRS, crs='EPSG:4543'"):
+        lk.read_layer(path, crs=given)
+
+
+@pytest.mark.parametrize("given", [None, "EPSG:4490", "EPSG:4326", "gcj02"])
+def test_metre_coordinates_declared_as_degrees_are_refused(tmp_path, given):
+    parks = _parks()
+    stored = {None: parks.set_crs(4490, allow_override=True), "gcj02": parks.set_crs(None, allow_override=True)}
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # a layer saved without a CRS
+        path = _save(stored.get(given, parks), tmp_path)
+    with pytest.raises(CRSError, match="not degrees"):
+        lk.read_layer(path, crs=given)
+
+
+def test_coordinates_that_fit_their_crs_pass(tmp_path):
+    parks = _parks()
+    assert lk.read_layer(_save(parks, tmp_path), crs="EPSG:4543").crs.to_epsg() == 4543
+    prefixed = parks.to_crs(4522)
+    assert lk.read_layer(_save(prefixed, tmp_path, "p.gpkg")).crs.to_epsg() == 4522
+    assert lk.read_layer(_save(parks.to_crs(4490), tmp_path, "d.gpkg")).crs.to_epsg() == 4490
+
+
+# ------------------------------------------------------------------ coordinate TXT in two encodings
+
+
+def _mixed_txt(folder, *, header_gbk: bool):
+    path = folder / "parks.txt"
+    lk.write_coordinate_txt(_parks().head(1), path, encoding="utf-8", id_col="park_id")
+    lines = path.read_bytes().split(b"\n")
+    chinese = [i for i, line in enumerate(lines) if not line.isascii()]
+    # the header (属性描述) is the first Chinese line, the parcel's name line the last
+    recode = chinese[0] if header_gbk else chinese[-1]
+    lines[recode] = lines[recode].decode("utf-8").encode("gbk")
+    path.write_bytes(b"\n".join(lines))
+    return path, recode + 1
+
+
+@pytest.mark.parametrize("header_gbk", [False, True])
+def test_a_coordinate_txt_in_two_encodings_names_the_line(tmp_path, header_gbk):
+    path, line = _mixed_txt(tmp_path, header_gbk=header_gbk)
+    for reader in (lk.read_coordinate_txt, lk.read_layer):
+        with pytest.raises(InputError, match="mixes encodings") as info:
+            reader(path)
+        assert f"line {line}" in str(info.value)
+
+
+def test_a_coordinate_txt_with_a_bom_and_gbk_text_names_the_line(tmp_path):
+    path = tmp_path / "parks.txt"
+    lk.write_coordinate_txt(_parks().head(1), path, encoding="gbk", id_col="park_id")
+    path.write_bytes(b"\xef\xbb\xbf" + path.read_bytes())
+    with pytest.raises(InputError, match=r"byte-order mark is UTF-8 but line \d+ is not"):
+        lk.read_coordinate_txt(path)
+    with pytest.raises(InputError, match=r"line \d+ cannot be decoded as utf-8"):
+        lk.read_coordinate_txt(path, encoding="utf-8")
+
+
+@pytest.mark.parametrize("crs", ["", "abc", "EPSG:999999"])
+def test_a_crs_pyproj_does_not_know_is_a_landkit_crs_error(crs):
+    with pytest.raises(CRSError, match="is not a coordinate reference system"):
+        lk.read_layer(lk.sample_data_path(), "parks", crs=crs)
+
+
+def test_a_geopackage_without_tables_says_so(tmp_path):
+    with pytest.raises(InputError, match="holds no tables"):
+        lk.read_table(_save(_parks(), tmp_path))
+
+
+@pytest.mark.filterwarnings("ignore:GPKG. bad application_id:RuntimeWarning")  # GDAL's note on it
+@pytest.mark.parametrize("damage", ["plain SQLite", "truncated"])
+def test_a_damaged_geopackage_is_named_when_read_or_written_to(tmp_path, damage):
+    import sqlite3
+
+    path = tmp_path / "damaged.gpkg"
+    if damage == "plain SQLite":
+        with contextlib.closing(sqlite3.connect(path)) as con:
+            con.execute("create table t (a)")
+            con.commit()
+    else:
+        path.write_bytes(lk.sample_data_path().read_bytes()[:50_000])
+    before = path.read_bytes()
+    for action in (lk.read_layer, lk.read_table, lk.io.list_layers, lambda p: lk.write_layer(_parks(), p)):
+        with pytest.raises(InputError, match="is not a readable GeoPackage"):
+            action(path)
+    assert path.read_bytes() == before and sorted(p.name for p in tmp_path.iterdir()) == ["damaged.gpkg"]
+
+
+def test_write_table_keeps_text_that_looks_like_a_formula_as_text(tmp_path):
+    import openpyxl
+
+    hostile = ["=1+1", "+1", "-1+2", "@SUM(A1)", "\t=1", '=HYPERLINK("http://example.com","x")']
+    frame = pd.DataFrame({"name": hostile, "=header": range(len(hostile)), "v": [0.5] * len(hostile)})
+    path = lk.write_table(frame, tmp_path / "t.xlsx")
+    cells = [c for row in openpyxl.load_workbook(path).worksheets[0].iter_rows() for c in row]
+    assert not [c.coordinate for c in cells if c.data_type == "f"]
+    assert [c.value for c in cells if c.column == 1][1:] == hostile
+    assert [c.value for c in cells if c.column == 3][1:] == [0.5] * len(hostile)  # numbers stay numbers
+    assert lk.read_table(path)["name"].tolist() == hostile

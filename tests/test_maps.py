@@ -521,6 +521,18 @@ def test_static_map_of_one_park(layers):
         static_map(both, park_id="K9")
 
 
+def test_static_map_labels_an_invalid_parcel_drawn_as_given(layers):
+    parcels, park, _ = layers
+    x0, y0, x1, y1 = parcels.geometry.iloc[0].bounds
+    bowtie = shapely.Polygon([(x0, y0), (x1, y1), (x1, y0), (x0, y1)])
+    parcels = parcels.copy()
+    parcels.loc[parcels.index[0], "geometry"] = bowtie
+    assert not shapely.is_valid(bowtie)
+    fig = static_map(park, parcels=parcels)
+    labels = {text.get_text() for text in fig.axes[0].texts}
+    assert set(parcels["parcel_id"].iloc[1:5]) <= labels
+
+
 # ------------------------------------------------------------------ the command line
 
 

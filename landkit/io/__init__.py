@@ -27,7 +27,10 @@ from . import postgis
 from .coordinate_txt import read_coordinate_txt, write_coordinate_txt
 from .files import (
     atomic_path,
+    check_target,
     finish_layer,
+    interruptible,
+    keep_text,
     list_layers,
     read_file_layer,
     read_file_table,
@@ -42,6 +45,9 @@ __all__ = [
     "LINE_KEYS",
     "LinesSource",
     "atomic_path",
+    "check_target",
+    "interruptible",
+    "keep_text",
     "list_layers",
     "read_coordinate_txt",
     "read_layer",
@@ -219,8 +225,10 @@ def write_table(tables, target, *, index: bool = False) -> Path:
     index : bool
         Write the index as the first column.
 
-    In workbooks the header row is frozen, numbers stay numbers and dates are
-    dates; a frame's ``attrs["landkit_provenance"]`` adds a ``provenance`` sheet.
+    In workbooks the header row is frozen, numbers stay numbers, dates are
+    dates and text that a spreadsheet would read as a formula (beginning with
+    ``=``, ``+``, ``-``, ``@``, tab or carriage return) stays text; a frame's
+    ``attrs["landkit_provenance"]`` adds a ``provenance`` sheet.
 
     Examples
     --------

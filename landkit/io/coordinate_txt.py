@@ -52,7 +52,14 @@ from ..crs import (
     m2_to_mu,
     require_crs,
 )
-from ..errors import CRSError, GeometryError, InputError, InputNotesWarning, describe_ids
+from ..errors import (
+    CRSError,
+    GeometryError,
+    InputError,
+    InputNotesWarning,
+    describe_ids,
+)
+from ..geometry import is_absent, is_polygonal
 from ..rings import POINT_IDS, format_point_ids, numbered_rings
 from .files import atomic_path
 
@@ -84,21 +91,60 @@ class _Parcel:
     points: list[tuple[int, str, str, float, float]] = field(default_factory=list)
 
 
+def _line_of(raw: bytes, offset: int) -> int:
+    return raw.count(b"\n", 0, offset) + 1
+
+
+def _utf8_lines(raw: bytes) -> list[int]:
+    """Numbers of the lines that hold non-ASCII text valid as UTF-8."""
+    found = []
+    for line_no, line in enumerate(raw.split(b"\n"), start=1):
+        if line.isascii():
+            continue
+        try:
+            line.decode("utf-8")
+        except UnicodeDecodeError:
+            continue
+        found.append(line_no)
+    return found
+
+
 def _decode(raw: bytes, encoding: str | None, where: str) -> tuple[str, str]:
+    """The text of the file and its encoding; text in two encodings is refused, naming the lines."""
     if encoding is not None:
         try:
             return raw.decode(encoding), encoding
-        except (UnicodeDecodeError, LookupError) as err:
-            raise InputError(f"{where}: cannot be decoded as {encoding} ({err})") from err
-    if raw.startswith(codecs.BOM_UTF8):
-        return raw[len(codecs.BOM_UTF8) :].decode("utf-8", errors="strict"), "utf-8-sig"
-    for candidate in ("utf-8", "gb18030"):
-        try:
-            return raw.decode(candidate), candidate
-        except UnicodeDecodeError:
-            continue
-    msg = f"{where}: the text is neither UTF-8 nor GBK/GB18030. Fix: pass encoding=."
-    raise InputError(msg)
+        except UnicodeDecodeError as err:
+            msg = (
+                f"{where}: line {_line_of(raw, err.start)} cannot be decoded as {encoding} ({err.reason}). "
+                f"Fix: pass the file's encoding= or save the whole file in one encoding."
+            )
+            raise InputError(msg) from err
+        except LookupError as err:
+            raise InputError(f"{where}: unknown encoding {encoding!r}. Fix: e.g. encoding='gbk'.") from err
+    bom = raw.startswith(codecs.BOM_UTF8)
+    body = raw[len(codecs.BOM_UTF8) :] if bom else raw
+    try:
+        return body.decode("utf-8"), "utf-8-sig" if bom else "utf-8"
+    except UnicodeDecodeError as err:
+        bad_line = _line_of(body, err.start)
+    utf8 = _utf8_lines(body)
+    if bom or utf8:
+        shown = f"line {utf8[0]}" if utf8 else "the byte-order mark"
+        msg = (
+            f"{where}: the text mixes encodings: {shown} is UTF-8 but line {bad_line} is not "
+            f"(GBK?), so names would come out garbled. Fix: save the whole file in one encoding "
+            f"(UTF-8 or GBK), or pass encoding= if one encoding is right."
+        )
+        raise InputError(msg)
+    try:
+        return body.decode("gb18030"), "gb18030"
+    except UnicodeDecodeError as err:
+        msg = (
+            f"{where}: line {_line_of(body, err.start)} is neither UTF-8 nor GBK/GB18030. "
+            f"Fix: pass encoding=."
+        )
+        raise InputError(msg) from err
 
 
 def _parse_txt(text: str, where: str) -> tuple[dict[str, dict[str, str]], list[_Parcel]]:
@@ -583,9 +629,7 @@ def write_coordinate_txt(
     if gdf.empty:
         raise InputError("write_coordinate_txt: the layer has no rows")
     geoms = gdf.geometry.values
-    types = np.array([g.geom_type if g is not None else None for g in geoms], dtype=object)
-    bad = shapely.is_missing(geoms) | shapely.is_empty(geoms)
-    bad |= ~np.isin(types, ["Polygon", "MultiPolygon"])
+    bad = is_absent(geoms) | ~is_polygonal(geoms)
     bad |= ~bad & ~shapely.is_valid(geoms)
     if bad.any():
         msg = (

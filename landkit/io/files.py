@@ -20,27 +20,36 @@ import contextlib
 import logging
 import os
 import shutil
+import signal
 import tempfile
+import threading
 import uuid
 import warnings
+import zipfile
 from collections.abc import Iterator, Mapping
 from importlib import resources
 from pathlib import Path
 
 import geopandas as gpd
 import pandas as pd
+import pyarrow
+import pyarrow.parquet
 import pyogrio
 
 from ..crs import declare_crs
-from ..errors import InputError, OutputWarning
+from ..errors import InputError, LandkitError, OutputWarning
 from ..provenance import KEY as PROVENANCE_KEY
 from ..provenance import provenance_frame
 from ..schema import apply_columns, prepare_layer
 
 __all__ = [
+    "FORMULA_START",
     "LAYER_SUFFIXES",
     "atomic_path",
+    "check_target",
     "finish_layer",
+    "interruptible",
+    "keep_text",
     "list_layers",
     "read_file_layer",
     "read_file_table",
@@ -90,11 +99,74 @@ def sample_data_path(name: str = "kunming") -> Path:
 # ---------------------------------------------------------------------- reading
 
 
+_SQLITE_MAGIC = b"SQLite format 3\x00"
+_PARQUET_MAGIC = b"PAR1"
+_ZIP_MAGIC = b"PK\x03\x04"
+_MAGIC = {
+    ".gpkg": (_SQLITE_MAGIC, "a GeoPackage"),
+    ".parquet": (_PARQUET_MAGIC, "a Parquet file"),
+    ".geoparquet": (_PARQUET_MAGIC, "a Parquet file"),
+    ".xlsx": (_ZIP_MAGIC, "an Excel workbook"),
+    ".xlsm": (_ZIP_MAGIC, "an Excel workbook"),
+}
+
+
 def _existing(source) -> Path:
     path = Path(source)
     if not path.exists():
         raise InputError(f"{path}: no such file. Fix: check the path.")
+    if path.is_dir():
+        msg = f"{path}: is a folder, not a file. Fix: give the file inside it (e.g. {path / 'parcels.gpkg'})."
+        raise InputError(msg)
     return path
+
+
+def _what_it_is(path: Path) -> str:
+    """A plain description of a file that is not what its suffix says."""
+    with open(path, "rb") as handle:
+        head = handle.read(512)
+    if not head:
+        return "an empty file"
+    text = head.lstrip(b"\xef\xbb\xbf \t\r\n").lower()
+    if text.startswith((b"<!doctype html", b"<html", b"<head", b"<body")):
+        return "an HTML page (a web page saved under this name, e.g. a failed download)"
+    if text.startswith(b"<"):
+        return "an XML or HTML document"
+    if head.startswith(_ZIP_MAGIC):
+        return "a ZIP archive or an Office document"
+    try:
+        head.decode("utf-8")
+    except UnicodeDecodeError:
+        return "a file of another format"
+    return "a text file"
+
+
+def _check_format(path: Path) -> None:
+    """Raise :class:`InputError` when the file is not what its suffix says."""
+    suffix = path.suffix.lower()
+    if suffix in _MAGIC:
+        magic, name = _MAGIC[suffix]
+        with open(path, "rb") as handle:
+            if handle.read(len(magic)) == magic:
+                return
+        msg = (
+            f"{path}: is {_what_it_is(path)}, not {name}. Fix: give the real "
+            f"{name.split(' ', 1)[1]} (save or export it again)."
+        )
+        raise InputError(msg)
+    if suffix == ".shp":
+        missing = [
+            part
+            for part in (".shx", ".dbf")
+            if not (path.with_suffix(part).exists() or path.with_suffix(part.upper()).exists())
+        ]
+        if missing:
+            msg = (
+                f"{path}: the Shapefile's {' and '.join(missing)} file is missing beside it "
+                f"({'the attributes' if '.dbf' in missing else 'the shape index'} cannot be read). "
+                f"Fix: copy every part of the Shapefile (.shp, .shx, .dbf, .prj, .cpg) into one folder."
+            )
+            raise InputError(msg)
 
 
 def list_layers(source) -> list[str]:
@@ -106,19 +178,35 @@ def list_layers(source) -> list[str]:
     True
     """
     path = _existing(source)
-    return [str(name) for name, _ in pyogrio.list_layers(path) if name != PROVENANCE_KEY]
+    _check_format(path)
+    return [str(name) for name, _ in _layer_infos(path) if name != PROVENANCE_KEY]
+
+
+def _layer_infos(path: Path):
+    """``pyogrio.list_layers`` of a GeoPackage; a damaged one is an :class:`InputError`."""
+    try:
+        return pyogrio.list_layers(path)
+    except _READ_ERRORS as err:
+        msg = (
+            f"{path}: is not a readable GeoPackage ({err}). Fix: check the file, or export it "
+            f"again from the GIS."
+        )
+        raise InputError(msg) from err
 
 
 def _pick_layer(path: Path, layer: str | None, kind: str | None, *, spatial: bool) -> str | None:
     if layer is not None or path.suffix.lower() != ".gpkg":
         return layer
-    infos = pyogrio.list_layers(path)
+    infos = _layer_infos(path)
     names = [str(n) for n, geom in infos if (geom is not None) == spatial and n != PROVENANCE_KEY]
     if kind in names:
         return kind
     if len(names) == 1:
         return names[0]
     what = "layers" if spatial else "tables"
+    if not names:
+        msg = f"{path}: holds no {what}. Fix: give a GeoPackage with one, or another file."
+        raise InputError(msg)
     msg = f"{path}: holds several {what} ({', '.join(names)}). Fix: name one with layer=."
     raise InputError(msg)
 
@@ -149,6 +237,26 @@ def _shapefile_encoding(path: Path, encoding: str | None) -> tuple[gpd.GeoDataFr
     raise InputError(msg)
 
 
+_READ_ERRORS = (
+    pyogrio.errors.DataSourceError,
+    pyogrio.errors.DataLayerError,
+    pyogrio.errors.FieldError,
+    pyarrow.ArrowException,
+)
+
+
+def _read_geoparquet(path: Path) -> gpd.GeoDataFrame:
+    columns = pyarrow.parquet.read_schema(path)
+    if b"geo" not in (columns.metadata or {}):
+        msg = (
+            f"{path}: is a Parquet file without geo metadata (plain Parquet, columns "
+            f"{', '.join(columns.names[:8])}), so no column is known to hold the geometry. Fix: "
+            f"write it as GeoParquet (GeoDataFrame.to_parquet), or as a GeoPackage."
+        )
+        raise InputError(msg)
+    return gpd.read_parquet(path)
+
+
 def read_file_layer(
     source,
     layer: str | None = None,
@@ -173,16 +281,17 @@ def read_file_layer(
     if suffix not in LAYER_SUFFIXES:
         msg = f"{path}: cannot read '{suffix}' files as layers. Fix: use one of {sorted(LAYER_SUFFIXES)}."
         raise InputError(msg)
+    _check_format(path)
     name = _pick_layer(path, layer, kind, spatial=True)
     used_encoding = None
     try:
         if suffix in (".parquet", ".geoparquet"):
-            gdf = gpd.read_parquet(path)
+            gdf = _read_geoparquet(path)
         elif suffix == ".shp":
             gdf, used_encoding = _shapefile_encoding(path, encoding)
         else:
             gdf = pyogrio.read_dataframe(path, layer=name, encoding=encoding)
-    except (pyogrio.errors.DataSourceError, pyogrio.errors.DataLayerError) as err:
+    except _READ_ERRORS as err:
         msg = f"{path}{f' layer {name}' if name else ''}: cannot be read ({err}). Fix: check the file and layer name."
         raise InputError(msg) from err
     where = f"{path}{f' (layer {name})' if name else ''}"
@@ -243,19 +352,26 @@ def read_file_table(
     The parameters and the result are those of :func:`landkit.io.read_table`.
     """
     path = _existing(source)
+    _check_format(path)
     suffix = path.suffix.lower()
     encoding = None
-    if suffix == ".csv":
-        table, encoding = _read_csv(path)
-    elif suffix in (".xlsx", ".xlsm"):
-        table = pd.read_excel(path, sheet_name=0 if sheet is None else sheet, engine="openpyxl")
-    elif suffix == ".gpkg":
-        name = _pick_layer(path, sheet, kind, spatial=False)
-        table = pyogrio.read_dataframe(path, layer=name, read_geometry=False)
-        sheet = name
-    else:
+    if suffix not in (".csv", ".xlsx", ".xlsm", ".gpkg"):
         msg = f"{path}: cannot read '{suffix}' files as tables. Fix: use CSV or XLSX."
         raise InputError(msg)
+    try:
+        if suffix == ".csv":
+            table, encoding = _read_csv(path)
+        elif suffix == ".gpkg":
+            sheet = _pick_layer(path, sheet, kind, spatial=False)
+            table = pyogrio.read_dataframe(path, layer=sheet, read_geometry=False)
+        else:
+            table = pd.read_excel(path, sheet_name=0 if sheet is None else sheet, engine="openpyxl")
+    except LandkitError:
+        raise
+    except (*_READ_ERRORS, zipfile.BadZipFile, pd.errors.ParserError, ValueError, KeyError) as err:
+        where = f"{path}{f' (sheet {sheet})' if sheet is not None else ''}"
+        msg = f"{where}: cannot be read as a table ({err}). Fix: check the file and the sheet name."
+        raise InputError(msg) from err
     table = pd.DataFrame(table)
     known = set()
     if kind is not None:
@@ -271,11 +387,101 @@ def read_file_table(
 # ---------------------------------------------------------------------- writing
 
 
+def check_target(target) -> Path:
+    """Raise :class:`InputError` unless a result can be written to ``target``.
+
+    Refused: a target that is a folder; a ``.gpkg`` target that exists but is
+    not a GeoPackage (landkit adds layers to GeoPackages and never overwrites
+    another kind of file); a target under a regular file; a folder that cannot
+    be written. Missing folders are fine (they are created on writing).
+
+    Examples
+    --------
+    >>> import tempfile, pathlib
+    >>> folder = pathlib.Path(tempfile.mkdtemp())
+    >>> check_target(folder / "new" / "out.gpkg").name
+    'out.gpkg'
+    >>> check_target(folder)
+    Traceback (most recent call last):
+    ...
+    landkit.errors.InputError: ...: is a folder. Fix: name a file in it, e.g. .../result.gpkg.
+    """
+    target = Path(target)
+    if target.is_dir():
+        msg = f"{target}: is a folder. Fix: name a file in it, e.g. {target / 'result.gpkg'}."
+        raise InputError(msg)
+    if target.suffix.lower() == ".gpkg" and target.exists():
+        with open(target, "rb") as handle:
+            if handle.read(len(_SQLITE_MAGIC)) != _SQLITE_MAGIC:
+                msg = (
+                    f"{target}: exists and is {_what_it_is(target)}, not a GeoPackage; landkit adds "
+                    f"layers to GeoPackages only and never overwrites another file. Fix: choose "
+                    f"another file name, or move the file away."
+                )
+                raise InputError(msg)
+        _layer_infos(target)  # layers are added to it: it must be readable
+    folder = target.parent
+    while not folder.exists() and folder != folder.parent:
+        folder = folder.parent
+    if not folder.is_dir():
+        msg = f"{target}: {folder} is a file, so no folder can be made under it. Fix: choose another output folder."
+        raise InputError(msg)
+    if not os.access(folder, os.W_OK | os.X_OK):
+        msg = f"{target}: the folder {folder} cannot be written. Fix: choose a folder you may write to."
+        raise InputError(msg)
+    return target
+
+
+_JOURNALS = ("-journal", "-wal", "-shm")
+
+
+def _remove(tmp: Path) -> None:
+    """Remove a temporary file and the journal files SQLite may have left beside it."""
+    for path in (tmp, *(tmp.with_name(tmp.name + end) for end in _JOURNALS)):
+        with contextlib.suppress(FileNotFoundError):
+            if path.is_dir():
+                shutil.rmtree(path)
+            else:
+                path.unlink()
+
+
+@contextlib.contextmanager
+def interruptible() -> Iterator[None]:
+    """Turn SIGTERM into an exception while the block runs, so its clean-up code runs.
+
+    Only in the main thread (where Python delivers signals), and only when
+    SIGTERM has its default action; a handler already installed is called
+    first and decides. The previous handler is restored afterwards. Ctrl-C
+    (``KeyboardInterrupt``) needs nothing: it is already an exception.
+    """
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    previous = signal.getsignal(signal.SIGTERM)
+    if previous is signal.SIG_IGN or previous is None:
+        yield
+        return
+
+    def terminate(signum, frame):
+        if callable(previous):
+            previous(signum, frame)
+            return
+        raise SystemExit(128 + signum)
+
+    signal.signal(signal.SIGTERM, terminate)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+
+
 @contextlib.contextmanager
 def atomic_path(target) -> Iterator[Path]:
     """A temporary path beside ``target`` that replaces it when the block succeeds.
 
-    On an exception the temporary file is removed and ``target`` is untouched.
+    On an exception, Ctrl-C or SIGTERM the temporary file (and any SQLite
+    journal beside it) is removed and ``target`` is untouched. ``target`` is
+    checked first with :func:`check_target`.
 
     Examples
     --------
@@ -286,15 +492,15 @@ def atomic_path(target) -> Iterator[Path]:
     >>> (folder / "a.txt").read_text()
     'done'
     """
-    target = Path(target)
+    target = check_target(target)
     target.parent.mkdir(parents=True, exist_ok=True)
     tmp = target.with_name(f".{target.stem}.{uuid.uuid4().hex[:8]}.tmp{target.suffix}")
-    try:
-        yield tmp
-        os.replace(tmp, target)
-    finally:
-        if tmp.exists():
-            tmp.unlink()
+    with interruptible():
+        try:
+            yield tmp
+            os.replace(tmp, target)
+        finally:
+            _remove(tmp)
 
 
 def _for_ogr(frame: pd.DataFrame) -> pd.DataFrame:
@@ -401,8 +607,9 @@ def write_file_layer(gdf: gpd.GeoDataFrame, target, layer: str | None = None) ->
                 OutputWarning,
                 stacklevel=3,  # the caller of landkit.io.write_layer
             )
+        check_target(target)
         target.parent.mkdir(parents=True, exist_ok=True)
-        with tempfile.TemporaryDirectory(dir=target.parent, prefix=".landkit-") as folder:
+        with interruptible(), tempfile.TemporaryDirectory(dir=target.parent, prefix=".landkit-") as folder:
             tmp = Path(folder) / target.name
             with warnings.catch_warnings():
                 warnings.filterwarnings("ignore", message="Normalized/laundered field name")
@@ -414,6 +621,30 @@ def write_file_layer(gdf: gpd.GeoDataFrame, target, layer: str | None = None) ->
     with atomic_path(target) as tmp:
         pyogrio.write_dataframe(_for_ogr(gdf), tmp, driver="GeoJSON")
     return target
+
+
+#: how text a spreadsheet would read as a formula begins (OWASP formula injection)
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def keep_text(cell) -> None:
+    """Store an openpyxl cell's text that a spreadsheet would read as a formula as text.
+
+    Text beginning with ``=``, ``+``, ``-``, ``@``, tab or carriage return
+    (OWASP formula injection) keeps its value and is marked as text.
+
+    Examples
+    --------
+    >>> from openpyxl import Workbook
+    >>> cell = Workbook().active["A1"]
+    >>> cell.value = "=1+1"
+    >>> keep_text(cell)
+    >>> cell.data_type, cell.value
+    ('s', '=1+1')
+    """
+    if isinstance(cell.value, str) and cell.value.startswith(FORMULA_START):
+        cell.data_type = "s"
+        cell.quotePrefix = True
 
 
 def write_file_table(tables, target, *, index: bool = False) -> Path:
@@ -444,6 +675,8 @@ def write_file_table(tables, target, *, index: bool = False) -> Path:
             sheet = writer.sheets[str(name)[:31]]
             sheet.freeze_panes = "B2" if index else "A2"
             for cells in sheet.columns:
+                for cell in cells:
+                    keep_text(cell)
                 width = max(len(str(c.value)) if c.value is not None else 0 for c in cells[:200])
                 sheet.column_dimensions[cells[0].column_letter].width = min(
                     max(10, width * 1.6), 60

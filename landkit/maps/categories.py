@@ -20,6 +20,8 @@ import pandas as pd
 
 from .. import crs as lkcrs
 from ..errors import InputError
+from ..geometry import require_polygonal
+from ..ids import id_keys, join_on_ids
 from ..labels import as_boolean
 
 __all__ = [
@@ -135,8 +137,10 @@ def parcel_category(parcels: pd.DataFrame) -> pd.Series:
 def combine_results(parcels: pd.DataFrame, *results: pd.DataFrame) -> pd.DataFrame:
     """Parcels with the columns of further results (three lines, idle, metrics) added.
 
-    A result is matched on ``parcel_id`` when both have that column, else on the
-    index (which must then be the parcels' index). Columns the parcels already
+    A result is matched on ``parcel_id`` when both have that column (whether
+    the ids are numbers or text, see :func:`landkit.ids.id_keys`; a result
+    that matches no parcel is an :class:`InputError`), else on the index
+    (which must then be the parcels' index). Columns the parcels already
     have are kept as they are; rows of ``parcels`` keep their order.
 
     Examples
@@ -153,11 +157,13 @@ def combine_results(parcels: pd.DataFrame, *results: pd.DataFrame) -> pd.DataFra
         geometry = getattr(result, "_geometry_column_name", None)
         new = [col for col in new if col != geometry]
         if "parcel_id" in out.columns and "parcel_id" in result.columns:
-            if result["parcel_id"].duplicated().any():
+            keys, wanted = id_keys(result["parcel_id"]), id_keys(out["parcel_id"])
+            if keys.dropna().duplicated().any():
                 msg = "combine_results: a result repeats parcel_id values. Fix: one row per parcel."
                 raise InputError(msg)
-            table = pd.DataFrame(result[["parcel_id", *new]]).set_index("parcel_id")
-            table = table.reindex(out["parcel_id"].to_numpy())
+            join_on_ids(keys, wanted, what="combine_results: a result's parcel_id")
+            table = pd.DataFrame(result[new]).set_axis(keys)[keys.notna()]
+            table = table.reindex(wanted)
         elif result.index.equals(out.index):
             table = pd.DataFrame(result[new])
         else:
@@ -181,6 +187,7 @@ def true_coordinates(
         msg = f"{layer}: expected a GeoDataFrame, got {type(gdf).__name__}"
         raise InputError(msg)
     lkcrs.require_crs(gdf, layer=layer)
+    require_polygonal(gdf.geometry, gdf.index, layer=layer)
     marked = str(gdf.attrs.get("coordinate_conversion", ""))
     system = coordinates
     if coordinates == "auto":

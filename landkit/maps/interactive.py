@@ -33,7 +33,7 @@ import shapely
 
 from ..constraints import LINE_KEYS, line_columns
 from ..errors import InputError
-from ..geometry import polygonal_part
+from ..geometry import is_absent, is_polygonal, polygonal_part
 from ..io import read_lines
 from ..labels import column_label, is_fraction, label, value_label
 from .categories import (
@@ -105,13 +105,13 @@ def _display(gdf: gpd.GeoDataFrame, layer: str, coordinates: Coordinates) -> gpd
 
 def _nothing_to_draw(layer: gpd.GeoDataFrame) -> bool:
     values = layer.geometry.values
-    return bool((shapely.is_missing(values) | shapely.is_empty(values)).all())
+    return bool(is_absent(values).all())
 
 
 def _polygons(geoms: np.ndarray) -> np.ndarray:
     """The polygonal part of each geometry; None where nothing can be drawn."""
     geoms = polygonal_part(np.asarray(geoms, dtype=object))
-    drawable = np.isin(shapely.get_type_id(geoms), (3, 6)) & ~shapely.is_empty(geoms)
+    drawable = is_polygonal(geoms) & ~is_absent(geoms)
     return np.where(drawable, geoms, None)
 
 

@@ -42,7 +42,7 @@ import shapely
 from .. import standards
 from ..boundary import boundary_points, four_boundaries
 from ..crs import SQM_PER_MU, crs_note, gk_zone
-from ..geometry import repair
+from ..geometry import is_absent, is_polygonal, repair
 from ..io import atomic_path
 from ..landuse import map_land_use
 from .layout import scale_bar_length, today_in_china
@@ -289,8 +289,8 @@ def neighbour_layers(neighbours) -> list[gpd.GeoDataFrame]:
 def _draw_neighbours(ax, layers, plane, window) -> None:
     for layer in layers:
         geoms = layer.geometry.to_crs(plane).clip_by_rect(*window)
-        geoms = geoms[~(geoms.is_empty | geoms.isna())]
-        polygons = geoms[geoms.geom_type.isin(("Polygon", "MultiPolygon"))]
+        geoms = geoms[~is_absent(geoms)]
+        polygons = geoms[is_polygonal(geoms)]
         lines = geoms[~geoms.index.isin(polygons.index)]
         if len(polygons):
             polygons.plot(ax=ax, facecolor="#eeeeee", edgecolor="#8a8a8a", linewidth=0.6)

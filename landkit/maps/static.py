@@ -18,6 +18,7 @@ import shapely
 
 from .. import crs as lkcrs
 from ..errors import InputError, OutputWarning
+from ..geometry import is_absent
 from ..io import atomic_path, read_lines
 from ..labels import label, value_label
 from .categories import (
@@ -107,7 +108,7 @@ def _draw_lines(ax, lines, plane, window: tuple[float, ...]) -> list:
         layer = true_coordinates(layer, key, "auto")
         geoms = gpd.GeoSeries(layer.geometry.values, crs=layer.crs).to_crs(plane)
         near = geoms.clip_by_rect(*margin).values
-        near = near[~(shapely.is_empty(near) | shapely.is_missing(near))]
+        near = near[~is_absent(near)]
         style = LINE_STYLES[key]
         filled = style.get("fill", True) and key != "ecological_redline"
         if not len(near) or not _visible(near, window, outline=not filled):
@@ -133,7 +134,7 @@ def _draw_parcels(ax, parcels: gpd.GeoDataFrame, plane, window) -> tuple[list, g
 
     parcels = true_coordinates(parcels, "parcels", "auto")
     values = parcels.geometry.values
-    drawn = parcels[~(shapely.is_missing(values) | shapely.is_empty(values))].to_crs(plane)
+    drawn = parcels[~is_absent(values)].to_crs(plane)
     drawn = drawn[shapely.intersects(drawn.geometry.values, shapely.box(*window))]
     categories = parcel_category(drawn).to_numpy()
     handles = []
@@ -163,7 +164,7 @@ def _label_parcels(ax, parcels: gpd.GeoDataFrame, scale: int) -> int:
         if ident is None or geom is None:
             continue
         text = str(ident)
-        inner = shapely.intersection(geom, frame)
+        inner = shapely.intersection(shapely.make_valid(geom), frame)  # a bowtie is drawn as given
         if inner.is_empty:
             continue
         point = shapely.point_on_surface(inner)
@@ -278,7 +279,7 @@ def static_map(
         parks = parks[parks["park_id"].eq(park_id)]
         if parcels is not None and "park_id" in parcels.columns:
             parcels = parcels[parcels["park_id"].eq(park_id)]
-    if shapely.is_missing(parks.geometry.values).all():
+    if is_absent(parks.geometry).all():
         msg = "parks: no geometry to draw. Fix: pass parks with boundaries."
         raise InputError(msg)
     try:

@@ -7,6 +7,7 @@ from collections.abc import Mapping
 import pandas as pd
 
 from ..columns import feature_id_column
+from ..geometry import is_absent
 from ..io import read_layer, read_lines
 from ..io.lines import recognised_lines
 from ..labels import value_label
@@ -234,7 +235,7 @@ def idle(
     previous : str or Path, optional
         An earlier ``idle.gpkg``: adds ``previous_status`` and ``newly_flagged``.
     html_map : bool
-        Also make the map ``idle.html``: it opens on the idle-land findings
+        Also make the map ``idle.html`` (when any parcel has a geometry): it opens on the idle-land findings
         (``only="idle"``), the other parcels faded.
     parks : GeoDataFrame, optional
         Parks outlined on the map.
@@ -289,7 +290,7 @@ def idle(
     if earlier is not None:
         summary.append(f"  与上次（{previous}）相比新增 {int(result['newly_flagged'].sum())} 宗")
     figures = {}
-    if html_map:
+    if html_map and not is_absent(result.geometry).all():  # no map of nothing
         from ..maps import make_map
 
         figures["idle.html"] = make_map(parks=parks, parcels=result, only="idle")

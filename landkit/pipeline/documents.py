@@ -8,7 +8,7 @@ from pathlib import Path
 import pandas as pd
 
 from ..columns import feature_id_column
-from ..errors import InputError
+from ..errors import InputError, SchemaError
 from .result import StepResult, file_stem, status_counts
 
 # ---------------------------------------------------------- boundary documents
@@ -246,6 +246,10 @@ def report(*, parks=None, three_lines=None, metrics=None, idle=None) -> StepResu
     tables = {name: frame for name, frame in given.items() if frame is not None}
     if not tables:
         raise InputError("nothing to report: give --parks, --three-lines, --metrics or --idle")
+    for name, column, command in (("three_lines", "status", "check"), ("idle", "idle_status", "idle")):
+        if name in tables and column not in tables[name].columns:
+            msg = f"{name}: the table has no {column} column. Fix: give a result of `landkit {command}`."
+            raise SchemaError(msg)
     summary = ["报告："]
     if parks is not None:
         summary.append(f"  园区 {len(parks)} 个")

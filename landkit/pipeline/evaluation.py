@@ -102,8 +102,9 @@ def metrics(
             shown_rate = "—" if pd.isna(rate) else f"{rate:.1%}"
             summary.append(f"  {park_id}：综合容积率 {shown_ratio}，工业用地率 {shown_rate}")
         ratio = indicators["composite_plot_ratio"]
-        national = indicators["national_composite_plot_ratio"].iloc[0]
-        digest += f"；园区综合容积率 {ratio.min():.2f}–{ratio.max():.2f}（全国平均 {national:.2f}）"
+        if len(indicators):
+            national = indicators["national_composite_plot_ratio"].iloc[0]
+            digest += f"；园区综合容积率 {ratio.min():.2f}–{ratio.max():.2f}（全国平均 {national:.2f}）"
     return StepResult(
         tables=tables, summary=summary, digest=digest, findings=any(failing.values())
     )
