@@ -11,8 +11,9 @@ and writes each as a sheet laid out for reading and printing:
   money (万元) and areas to 2 decimals, hectares to 4, X/Y to 3, fractions
   and their thresholds as percentages, counts and days as integers; dates
   are dates;
-* a column of English notes with a Chinese counterpart (``reason`` beside
-  ``reason_zh``) is shown by its counterpart only;
+* a column of English notes or field names with a Chinese counterpart
+  (``reason`` beside ``reason_zh``, ``missing_fields`` beside
+  ``missing_fields_zh``) is shown by its counterpart only;
 * the park's and the parcel's name beside their ids (looked up in any sheet
   or table given that has both);
 * a frozen header and id columns, a filter, column widths fitted to Chinese
@@ -163,7 +164,7 @@ def _with_names(table: pd.DataFrame, lookups: Mapping[str, dict]) -> pd.DataFram
 
 
 #: English note columns → their Chinese counterparts, shown in their place
-_CHINESE_TWINS = {"reason": "reason_zh"}
+_CHINESE_TWINS = {"reason": "reason_zh", "missing_fields": "missing_fields_zh"}
 
 
 def _plain(frame: pd.DataFrame) -> pd.DataFrame:

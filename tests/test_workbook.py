@@ -144,5 +144,7 @@ def test_command_workbooks_are_fit_to_forward(sample_path, tmp_path, capsys):
         shown = [c.value for c in notes if c.value]
         assert shown and all(workbooks.CJK.search(text) for text in shown), sheet
         assert not any(re.search(r"[a-z]{4,} [a-z]{2,}", text) for text in shown), shown
+    headers = [c.value for c in openpyxl.load_workbook(metrics)["地块指标"][workbooks.HEADER_ROW]]
+    assert "缺少的字段" in headers and "缺少字段" not in headers  # field names once, in Chinese
     summary = workbooks.records(openpyxl.load_workbook(idle / "idle.xlsx")["汇总"])
     assert summary[0]["园区名称"] == "昆明经济技术开发区"
