@@ -77,7 +77,7 @@ class GeometryRepairedWarning(LandkitWarning):
     >>> GeometryRepairedWarning.about("parcels", 0, collections=2).zh
     '图层“宗地”中 2 个几何集合（保留面状部分）'
     >>> GeometryRepairedWarning.about("parcels", 2, ids=["P1", "P2"]).zh
-    '图层“宗地”中 2 个无效几何图形（make_valid，保留面状部分；编号 P1、P2（共 2 个））'
+    '图层“宗地”中 2 个无效几何图形（make_valid，保留面状部分），编号 P1、P2（共 2 个）'
     """
 
     @classmethod
@@ -99,8 +99,8 @@ class GeometryRepairedWarning(LandkitWarning):
             noun = "geometry" if count == 1 else "geometries"
             listed = f", ids {describe_ids(ids)}" if ids else ""
             english.append(f"repaired {count} invalid {noun} (make_valid, polygonal part kept{listed})")
-            listed = f"；编号 {describe_ids(ids, zh=True)}" if ids else ""
-            chinese.append(f"{count} 个无效几何图形（make_valid，保留面状部分{listed}）")
+            listed = f"，编号 {describe_ids(ids, zh=True)}" if ids else ""
+            chinese.append(f"{count} 个无效几何图形（make_valid，保留面状部分）{listed}")
         if collections:
             plural = "s" * (collections > 1)
             english.append(f"kept the polygonal part of {collections} geometry collection{plural}")
