@@ -43,6 +43,7 @@ from .errors import (
     UnrecognisedColumnsWarning,
 )
 from .io import check_target, interruptible, read_layer, read_table
+from .labels import warning_text
 from .schema import KINDS
 
 EXIT_OK, EXIT_FINDINGS, EXIT_INPUT, EXIT_BUG = 0, 1, 2, 3
@@ -751,7 +752,7 @@ def _warning_printer(verbose: bool):
         head = next((text for cls, text in _WARNING_HEADS if issubclass(category, cls)), None)
         if head is None and not verbose:
             return
-        text = getattr(message, "zh", None) or str(message).strip()
+        text = warning_text(message)
         text = text.splitlines()[0] if text else ""
         shown = f"{head or '提示'}：{text}"
         if verbose:

@@ -56,12 +56,14 @@ class InputError(LandkitError):
 class LandkitWarning(UserWarning):
     """Base class of every warning landkit gives.
 
-    A warning may carry its text in Chinese (:attr:`zh`), which the command line and
-    the summaries show after a head naming the warning's kind (已修复, 数据提示 …);
-    without one they show the message itself.
+    A warning may carry its text in Chinese (:attr:`zh`) and the layer it is about
+    (:attr:`layer`); the command line and the summaries show them
+    (:func:`landkit.labels.warning_text`) after a head naming the warning's kind
+    (已修复, 数据提示 …); without them they show the message itself.
     """
 
     zh: str | None = None
+    layer: str | None = None
 
 
 class GeometryRepairedWarning(LandkitWarning):
@@ -72,12 +74,12 @@ class GeometryRepairedWarning(LandkitWarning):
     >>> w = GeometryRepairedWarning.about("parcels", 1)
     >>> str(w)
     'parcels: repaired 1 invalid geometry (make_valid, polygonal part kept)'
-    >>> w.zh
-    '图层“宗地”中 1 个无效几何图形（make_valid，保留面状部分）'
+    >>> w.layer, w.zh
+    ('parcels', '1 个无效几何图形（make_valid，保留面状部分）')
     >>> GeometryRepairedWarning.about("parcels", 0, collections=2).zh
-    '图层“宗地”中 2 个几何集合（保留面状部分）'
+    '2 个几何集合（保留面状部分）'
     >>> GeometryRepairedWarning.about("parcels", 2, ids=["P1", "P2"]).zh
-    '图层“宗地”中 2 个无效几何图形（make_valid，保留面状部分），编号 P1、P2（共 2 个）'
+    '2 个无效几何图形（make_valid，保留面状部分），编号 P1、P2（共 2 个）'
     """
 
     @classmethod
@@ -92,8 +94,6 @@ class GeometryRepairedWarning(LandkitWarning):
         """The warning for ``count`` invalid geometries of ``layer`` repaired (``ids``:
         their ids) and ``collections`` geometry collections cut to their polygonal part."""
         ids = None if ids is None else list(ids)
-        from .labels import value_label  # pandas loads only when a warning is made
-
         english, chinese = [], []
         if count:
             noun = "geometry" if count == 1 else "geometries"
@@ -106,7 +106,7 @@ class GeometryRepairedWarning(LandkitWarning):
             english.append(f"kept the polygonal part of {collections} geometry collection{plural}")
             chinese.append(f"{collections} 个几何集合（保留面状部分）")
         warning = cls(f"{layer}: {'; '.join(english)}")
-        warning.zh = f"图层“{value_label('图层', layer)}”中 {'、'.join(chinese)}"
+        warning.zh, warning.layer = "、".join(chinese), layer
         return warning
 
 

@@ -30,6 +30,7 @@ __all__ = [
     "labelled",
     "value_label",
     "value_labels",
+    "warning_text",
     "yes_no",
 ]
 
@@ -256,3 +257,21 @@ def as_boolean(values: pd.Series) -> pd.Series:
         words = {word: truth for truth, group in BOOLEAN_WORDS.items() for word in group}
         text = values.astype("string").str.strip().str.lower()
         return text.map(lambda t: words.get(t, pd.NA)).astype("boolean")
+
+
+def warning_text(message: Warning | str) -> str:
+    """A warning's text for a Chinese reader: its :attr:`zh` text about its layer, else the message.
+
+    Examples
+    --------
+    >>> from landkit.errors import GeometryRepairedWarning
+    >>> warning_text(GeometryRepairedWarning.about("parcels", 1))
+    '图层“宗地”中 1 个无效几何图形（make_valid，保留面状部分）'
+    >>> warning_text(UserWarning("as it was"))
+    'as it was'
+    """
+    chinese = getattr(message, "zh", None)
+    if not chinese:
+        return str(message).strip()
+    layer = getattr(message, "layer", None)
+    return f"图层“{value_label('图层', layer)}”中 {chinese}" if layer else chinese

@@ -14,7 +14,7 @@ import pyogrio
 
 from ..errors import GeometryRepairedWarning, InputError
 from ..io import atomic_path, list_layers, read_layer, read_table
-from ..labels import value_label
+from ..labels import value_label, warning_text
 from ..provenance import KEY as PROVENANCE_KEY
 
 
@@ -66,7 +66,7 @@ def warning_lines(caught, *, repaired_only: bool = False, indent: str = "  ") ->
         first.setdefault(str(warning.message), warning)
     lines = []
     for warning in first.values():
-        text = getattr(warning.message, "zh", None) or str(warning.message)
+        text = warning_text(warning.message)
         if is_repair(warning):
             lines.append(f"{indent}已修复：{text}")
         elif not repaired_only:
