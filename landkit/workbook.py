@@ -54,6 +54,9 @@ _NAME_COLUMNS = {"park_id": "park_name", "parcel_id": "parcel_name"}
 _MAX_WIDTH = 48
 
 
+CREATOR = "landkit"
+"""The creator property of every workbook landkit writes."""
+
 # ------------------------------------------------------------------ values and formats
 
 
@@ -324,6 +327,26 @@ def add_source_sheet(
     note = f"制表时间 {_china(now)}"
     source = _source_table(title, as_of, now, records, notes)
     _write_sheet(book, "来源", source, (f"{title}——来源", note))
+    book.properties.creator = CREATOR
+
+
+def is_landkit_workbook(path) -> bool:
+    """Whether an ``.xlsx`` file is a workbook landkit wrote for people to read (not data).
+
+    Examples
+    --------
+    >>> import tempfile, pathlib, pandas as pd
+    >>> out = pathlib.Path(tempfile.mkdtemp()) / "t.xlsx"
+    >>> is_landkit_workbook(write_workbook({"表": pd.DataFrame({"a": [1]})}, out, title="t"))
+    True
+    """
+    from openpyxl import load_workbook
+
+    book = load_workbook(path, read_only=True)
+    try:
+        return book.properties.creator == CREATOR
+    finally:
+        book.close()
 
 
 def write_workbook(

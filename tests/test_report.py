@@ -241,3 +241,15 @@ def test_cli_report(results, tmp_path, capsys):
     assert main(["report", "--out", str(tmp_path / "r.xlsx")]) == 2
     assert main(["report", "--idle", str(tmp_path / "idle.gpkg"), "--out", "r.csv"]) == 2
     assert not (tmp_path / "r.xlsx").exists()
+
+
+def test_a_landkit_workbook_is_not_read_back_as_data(results, tmp_path, capsys):
+    from landkit.cli import main
+
+    parks, three_lines, metrics, idle = results
+    shown = tmp_path / "metrics.xlsx"
+    write_report(tmp_path / "first.xlsx", parks=parks, metrics=metrics)
+    (tmp_path / "first.xlsx").rename(shown)
+    code = main(["report", "--metrics", str(shown), "--out", str(tmp_path / "r.xlsx")])
+    assert code == 2 and not (tmp_path / "r.xlsx").exists()
+    assert ".gpkg" in capsys.readouterr().err

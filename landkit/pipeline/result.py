@@ -16,6 +16,7 @@ from ..errors import GeometryRepairedWarning, InputError
 from ..io import atomic_path, list_layers, read_layer, read_table
 from ..labels import value_label, warning_text
 from ..provenance import KEY as PROVENANCE_KEY
+from ..workbook import is_landkit_workbook
 
 
 @dataclass
@@ -163,6 +164,12 @@ def read_result(path, *, kind: str | None = None) -> pd.DataFrame:
     2
     """
     suffix = Path(path).suffix.lower()
+    if suffix == ".xlsx" and Path(path).is_file() and is_landkit_workbook(path):
+        msg = (
+            f"{path}: 这是 landkit 写出的报表（供阅读、打印），不作为数据读入。"
+            "Fix: pass the .gpkg result the same command writes (e.g. --out metrics.gpkg)."
+        )
+        raise InputError(msg)
     if suffix in (".csv", ".xlsx"):
         return read_table(path, kind=kind)
     if suffix == ".gpkg" and Path(path).is_file():
