@@ -183,7 +183,7 @@ def _run_partition(func: Callable, part: pd.DataFrame, payload, via_lonlat: bool
         result[result.geometry.name] = gpd.GeoSeries(
             part.geometry.values, result.index, crs=part.crs
         )
-    return result, [(w.category, str(w.message)) for w in caught]
+    return result, [w.message for w in caught]
 
 
 def _merged_provenance(results: Sequence[pd.DataFrame], partitions: int) -> dict:
@@ -323,10 +323,11 @@ def _common_dtypes(out: pd.DataFrame, results: Sequence[pd.DataFrame]) -> pd.Dat
 def _finish(out: pd.DataFrame, outputs, results, *, stacklevel: int) -> pd.DataFrame:
     seen = set()
     for _, caught in outputs:
-        for category, message in caught:
-            if (category, message) not in seen:
-                seen.add((category, message))
-                warnings.warn(message, category, stacklevel=stacklevel)
+        for message in caught:
+            key = (type(message), str(message))
+            if key not in seen:
+                seen.add(key)
+                warnings.warn(message, stacklevel=stacklevel)
     out = _common_dtypes(out, results)
     attrs = dict(results[0].attrs)
     if any("landkit_provenance" in r.attrs for r in results):

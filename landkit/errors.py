@@ -65,6 +65,20 @@ class LandkitWarning(UserWarning):
     zh: str | None = None
     layer: str | None = None
 
+    @classmethod
+    def said(cls, message: str, zh: str, *, layer: str | None = None) -> LandkitWarning:
+        """This warning with its English message, its Chinese text and the layer it is about.
+
+        Examples
+        --------
+        >>> w = DataWarning.said("parks: 2 parks lie in no county", "2 个园区不在任何县区内", layer="parks")
+        >>> str(w), w.zh, w.layer
+        ('parks: 2 parks lie in no county', '2 个园区不在任何县区内', 'parks')
+        """
+        warning = cls(message)
+        warning.zh, warning.layer = zh, layer
+        return warning
+
 
 class GeometryRepairedWarning(LandkitWarning):
     """Invalid geometries were repaired (``make_valid``, polygonal part kept); results flag them.

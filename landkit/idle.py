@@ -357,7 +357,8 @@ def _builtup(frame, ids, builtup, scale, pixel_rule, day):
             evidence, evidence_date = fraction, date
     if evidence is None:
         msg = "every built-up raster is dated after as_of; none is used as evidence"
-        warnings.warn(msg, DataWarning, stacklevel=3)
+        zh = "所有建成区影像的日期都晚于核查日期，均未作为证据使用"
+        warnings.warn(DataWarning.said(msg, zh), stacklevel=3)
         evidence = pd.Series(np.nan, index=frame.index)
     return (
         {"builtup_fraction": evidence, **columns},

@@ -266,12 +266,12 @@ def park_indicators(
     orphans = ~data["park_id"].isin(park_ids)
     if orphans.any():
         ids = data.loc[orphans, "parcel_id"].tolist()
-        warnings.warn(
+        msg = (
             f"parcels: {len(ids)} parcels name a park_id that is not in parks "
-            f"({describe_ids(ids)}); they are left out",
-            DataWarning,
-            stacklevel=2,
+            f"({describe_ids(ids)}); they are left out"
         )
+        zh = f"{len(ids)} 宗地块的园区编号不在园区图层中（{describe_ids(ids, zh=True)}），未计入"
+        warnings.warn(DataWarning.said(msg, zh, layer="parcels"), stacklevel=2)
 
     q = parcel_quantities(data, blds, storeys=storeys, area_method=area_method)
     land = map_land_use(

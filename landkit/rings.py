@@ -145,11 +145,8 @@ def numbered_rings(
         surveyed = _surveyed(geom, point_ids)
         if surveyed is not None:
             return surveyed
-        warnings.warn(
-            "界址点号与图形不再相符（图形已改动），已从西北角起顺时针重新编号",
-            InputNotesWarning,
-            stacklevel=2,
-        )
+        zh = "界址点号与图形不再相符（图形已改动），已从西北角起顺时针重新编号"
+        warnings.warn(InputNotesWarning.said(zh, zh), stacklevel=2)
     out, area, number = [], 0.0, 0
     for ring_no, coords in enumerate(_ordered_rings(geom), start=1):
         rounded = np.round(coords, 3)

@@ -608,9 +608,15 @@ def validate_layer(
     problems.raise_if_any()
     out.attrs["landkit_unrecognised"] = unknown.to_dict("records")
     if texts:
-        warnings.warn(
-            f"{problems.layer}: " + "; ".join(texts), UnrecognisedColumnsWarning, stacklevel=2
+        zh = "；".join(
+            f"列“{row.column}”未识别，可能是“{label(row.likely_column)}”"
+            f"（可改列名，或用 --column {row.column}={row.likely_column} 指定）"
+            for row in likely.itertuples()
         )
+        warning = UnrecognisedColumnsWarning.said(
+            f"{problems.layer}: " + "; ".join(texts), zh, layer=problems.layer
+        )
+        warnings.warn(warning, stacklevel=2)
     others = unknown.loc[unknown["likely_column"].isna(), "column"].tolist()
     if others:
         logger.info("%s: columns not used by landkit: %s", problems.layer, ", ".join(others))

@@ -121,11 +121,14 @@ def parks_per_county(
         names = _largest_overlap(parks, counties, county_col)
     missing = names.isna()
     if missing.any():
-        warnings.warn(
+        ids = parks.loc[missing, "park_id"]
+        msg = (
             f"parks: {int(missing.sum())} parks lie in no county (or have no geometry or county) "
-            "and are not counted "
-            f"(ids {describe_ids(parks.loc[missing, 'park_id'])})",
-            DataWarning,
+            f"and are not counted (ids {describe_ids(ids)})"
+        )
+        zh = f"{int(missing.sum())} 个园区不在任何县区内（或缺图形、县区），未计数（{describe_ids(ids, zh=True)}）"
+        warnings.warn(
+            DataWarning.said(msg, zh, layer="parks"),
             stacklevel=2,
         )
     rule = standards.get(_RULES, "parks_per_county_max", rules=rules)

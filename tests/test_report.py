@@ -246,7 +246,7 @@ def test_cli_report(results, tmp_path, capsys):
 def test_a_landkit_workbook_is_not_read_back_as_data(results, tmp_path, capsys):
     from landkit.cli import main
 
-    parks, three_lines, metrics, idle = results
+    parks, _, metrics, _ = results
     shown = tmp_path / "metrics.xlsx"
     write_report(tmp_path / "first.xlsx", parks=parks, metrics=metrics)
     (tmp_path / "first.xlsx").rename(shown)

@@ -519,7 +519,8 @@ def read_coordinate_txt(
         )
         notes.append(f"地块面积与坐标计算的面积不符（{shown}）")
     for note in notes:
-        warnings.warn(f"{where}：{note}", InputNotesWarning, stacklevel=2)
+        text = f"{where}：{note}"  # the notes are written in Chinese
+        warnings.warn(InputNotesWarning.said(text, text), stacklevel=2)
     areas = ["declared_area_ha", "area_m2", "area_ha", "area_mu", "area_mismatch"]
     out = out[[*_TXT_COLUMNS, *areas, POINT_IDS, "geometry"]]
     out.attrs["coordinate_txt"] = {

@@ -601,12 +601,13 @@ def write_file_layer(gdf: gpd.GeoDataFrame, target, layer: str | None = None) ->
             renamed = ", ".join(
                 f"{c} → {str(c).encode()[:10].decode(errors='ignore')}" for c in long_names
             )
-            warnings.warn(
+            msg = (
                 f"{target.name}: Shapefile field names hold at most 10 bytes: {renamed}. "
-                f"Write a GeoPackage to keep the names.",
-                OutputWarning,
-                stacklevel=3,  # the caller of landkit.io.write_layer
+                f"Write a GeoPackage to keep the names."
             )
+            zh = f"{target.name}：Shapefile 字段名最多 10 字节，已截短：{renamed}。保存为 GeoPackage 可保留原名"
+            # stacklevel 3: the caller of landkit.io.write_layer
+            warnings.warn(OutputWarning.said(msg, zh), stacklevel=3)
         check_target(target)
         target.parent.mkdir(parents=True, exist_ok=True)
         with interruptible(), tempfile.TemporaryDirectory(dir=target.parent, prefix=".landkit-") as folder:

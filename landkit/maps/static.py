@@ -55,12 +55,12 @@ def font_families() -> list[str]:
     """The font list for a figure: a CJK font first, and one warning when there is none."""
     family = cjk_font()
     if family is None:
-        warnings.warn(
+        msg = (
             "no font with Chinese glyphs found; Chinese text will render as boxes. "
-            "Fix: install fonts-noto-cjk (apt) or a font package that ships Noto Sans CJK.",
-            OutputWarning,
-            stacklevel=3,
+            "Fix: install fonts-noto-cjk (apt) or a font package that ships Noto Sans CJK."
         )
+        zh = "未找到含中文字形的字体，图中汉字将显示为方框。请安装 fonts-noto-cjk 等中文字体"
+        warnings.warn(OutputWarning.said(msg, zh), stacklevel=3)
         return ["DejaVu Sans"]
     return [family, "DejaVu Sans"]
 
