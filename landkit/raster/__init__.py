@@ -35,7 +35,9 @@ valid pixels:
 * ``median`` and ``percentile_<q>``: centre and all-touched rules, NumPy's
   linear percentile of the pixel values (as rasterstats); coverage rule,
   exactextract's weighted quantile of the distinct values with their summed
-  coverage (see :func:`landkit.raster.stats._weighted_quantile`);
+  coverage (see :func:`landkit.raster.stats._weighted_quantile`), truncated
+  toward zero on an integer raster read without scale or offset (exactextract
+  answers in the raster's type);
 * ``majority`` / ``minority``: the value with the largest / smallest Σc; ties
   go to the smallest value, except the coverage rule's majority, which takes
   the largest (as exactextract); ``unique``: the number of distinct values;

@@ -193,6 +193,7 @@ class Distribution:
     coverage: bool
     categorical: bool
     add_stats: Mapping[str, Callable] | None
+    integer: bool = False  # an integer raster read without scale or offset
     out: dict[str, np.ndarray] = field(init=False)
     rows: list = field(init=False, default_factory=list)  # (feature, value, count, cover)
     held: int = 0
@@ -213,7 +214,9 @@ class Distribution:
         """Add pixels; ``x`` holds the valid pixels' scaled values, ``scale`` scales
         stored values (None when they need no scaling)."""
         local, values = px.local[px.valid], px.values[px.valid]
-        cover = None if px.cover is None else px.cover[px.valid]
+        cover = None
+        if px.cover is not None:  # single precision, as exactextract: whole pixels weigh 1 exactly
+            cover = px.cover[px.valid].astype(np.float32).astype(np.float64)
         f, v, count, cov = collapse(local, values, cover)
         self.rows.append((px.members[f], v if scale is None else scale(v), count, cov))
         self.held += len(f)
@@ -253,8 +256,9 @@ class Distribution:
                 self.out[s][feature] = _mode(v, amount, group, starts, s, coverage=self.coverage)
             elif s == "median" or _PERCENTILE.match(s):
                 q = 50.0 if s == "median" else percentile(s)
-                if self.coverage:
-                    self.out[s][feature] = _weighted_quantile(v, cov, group, starts, q / 100)
+                if self.coverage:  # in the raster's type, as exactextract: integers truncated
+                    value = _weighted_quantile(v, cov, group, starts, q / 100)
+                    self.out[s][feature] = np.trunc(value) if self.integer else value
                 else:
                     self.out[s][feature] = _linear_percentile(v, count, group, starts, q / 100)
         if self.categorical:
@@ -276,13 +280,9 @@ class Distribution:
                 args = (x[a:b],) if cover is None else (x[a:b], cover[a:b])
                 self.out[name][f[a]] = func(*args)
 
-    def finish(self, no_pixels: np.ndarray) -> None:
-        """Compute every feature left, and give user statistics of pixel-less features."""
+    def finish(self) -> None:
+        """Compute every feature left."""
         self.flush()
-        for name, func in (self.add_stats or {}).items():
-            for k in np.flatnonzero(no_pixels):
-                args = (np.zeros(0),) if not self.coverage else (np.zeros(0), np.zeros(0))
-                self.out[name][k] = func(*args)
 
     def class_table(self, index: pd.Index, category_map: Mapping | None) -> pd.DataFrame:
         """Per-class pixel counts (centre rule) or area fractions (coverage rule), 0 where absent."""

@@ -99,7 +99,8 @@ def zonal_stats(
         (stored value × scale + offset).
     add_stats : mapping of str to callable, optional
         Column name → ``func(values)`` called with each feature's valid pixel
-        values (1-D float array; coverage rule: ``func(values, coverage)``).
+        values (1-D float array; coverage rule: ``func(values, coverage)``);
+        None for a feature without a valid pixel (the function is not called).
     band : int
         Band number, from 1.
     threads : int, optional
@@ -296,13 +297,15 @@ class _Run:
     def __post_init__(self) -> None:
         n = len(self.geoms)
         self.moments = Moments(n, weighted=self.pixel_rule == "coverage")
-        self.distribution = None
-        if needs_values(self.stats, self.categorical) or self.add_stats:
-            self.distribution = Distribution(
-                n, self.stats, self.pixel_rule == "coverage", self.categorical, self.add_stats
-            )
         identity = self.grid.scale == 1.0 and self.grid.offset == 0.0
         self.scale = None if identity else self.grid.scaled
+        self.distribution = None
+        if needs_values(self.stats, self.categorical) or self.add_stats:
+            coverage = self.pixel_rule == "coverage"
+            integer = identity and self.grid.dtype.kind in "ui"
+            self.distribution = Distribution(
+                n, self.stats, coverage, self.categorical, self.add_stats, integer
+            )
 
     def add(self, batch: Pixels) -> None:
         x = self.grid.scaled(batch.values[batch.valid])
@@ -324,7 +327,7 @@ class _Run:
         nan_apart = "nan" in self.stats
         columns = self.moments.columns(self.stats, nan_apart)
         if self.distribution is not None:
-            self.distribution.finish(self.moments.count == 0)
+            self.distribution.finish()
             columns.update(self.distribution.out)
         order = self.stats + list(self.add_stats or {})
         result = pd.DataFrame({s: columns[s] for s in order}, index=index)
