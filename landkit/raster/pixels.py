@@ -35,8 +35,7 @@ def coverage_pixels(geoms: np.ndarray, transform: Affine, shape) -> tuple[np.nda
     ``dy`` whose mean position lies a fraction ``f`` into its pixel adds
     ``dy·(1 − f)`` to that pixel and ``dy·f`` to the next one in the row, and
     the running sum along the row is then the covered fraction of every pixel
-    (exteriors and holes are oriented first, so holes subtract). Pixels between
-    two edges of a row take the running sum in full.
+    (exteriors and holes are oriented first, so holes subtract).
 
     Returns
     -------
@@ -68,37 +67,42 @@ def coverage_pixels(geoms: np.ndarray, transform: Affine, shape) -> tuple[np.nda
     inside = (row >= 0) & (row < height)
     row, col, dy, feature = row[inside], col[inside], dy[inside], edge_feature[edge][inside]
     frac = um[inside] - col
-    # accumulation cells, summed per (feature, row, column)
-    feature = np.concatenate([feature, feature])
-    row = np.concatenate([row, row])
-    col = np.concatenate([col, col + 1])
-    amount = np.concatenate([dy * (1 - frac), dy * frac])
-    order = np.lexsort((col, row, feature))
-    feature, row, col, amount = feature[order], row[order], col[order], amount[order]
-    new = np.ones(len(feature), dtype=bool)
-    new[1:] = (np.diff(feature) != 0) | (np.diff(row) != 0) | (np.diff(col) != 0)
-    amount = np.bincount(np.cumsum(new) - 1, weights=amount)
-    feature, row, col = feature[new], row[new], col[new]
-    # running sum along each (feature, row)
-    starts = np.ones(len(feature), dtype=bool)
-    starts[1:] = (np.diff(feature) != 0) | (np.diff(row) != 0)
-    total = np.cumsum(amount)
-    group = np.cumsum(starts) - 1
-    cover = total - (total[starts] - amount[starts])[group]
+    if not len(row):
+        empty = np.zeros(0, dtype=np.int64)
+        return empty, empty, empty, np.zeros(0)
+    # pieces come edge by edge, so feature by feature: each feature gets a dense
+    # box of its rows × columns (a deposit left of the grid still carries along
+    # the row, one right of it counts nowhere), and the running sum along each
+    # row of a box is the covered fraction
+    left, right = np.clip(col, -1, width), np.clip(col + 1, -1, width)
+    starts = np.flatnonzero(np.r_[True, feature[1:] != feature[:-1]])
+    piece_box = np.cumsum(np.r_[False, feature[1:] != feature[:-1]])
+    row0, col0 = np.minimum.reduceat(row, starts), np.minimum.reduceat(left, starts)
+    nrows = np.maximum.reduceat(row, starts) - row0 + 1
+    ncols = np.maximum.reduceat(right, starts) - col0 + 1
+    size = nrows * ncols
+    offset = np.cumsum(size) - size
+    at = offset[piece_box] + (row - row0[piece_box]) * ncols[piece_box] - col0[piece_box]
+    amount = np.bincount(
+        np.concatenate([at + left, at + right]),
+        weights=np.concatenate([dy * (1 - frac), dy * frac]),
+        minlength=int(size.sum()),
+    )
+    # every row of a closed ring sums to zero; subtracting each row's rounding
+    # residue from the next row's first cell keeps rows independent
+    row_len = np.repeat(ncols, nrows)
+    row_start = np.cumsum(row_len) - row_len
+    amount[row_start[1:]] -= np.add.reduceat(amount, row_start)[:-1]
+    cover = np.cumsum(amount)
     if transform.determinant > 0:  # a south-up grid mirrors the orientation
         cover = -cover
-    # pixels strictly between two cells of the same row take the running sum
-    pair = np.flatnonzero(~starts[1:])
-    low, high = np.maximum(col[pair] + 1, 0), np.minimum(col[pair + 1], width)
-    span = np.where(np.abs(cover[pair]) > 1e-12, np.maximum(high - low, 0), 0)
-    run = np.repeat(np.arange(len(pair)), span)
-    run_col = low[run] + np.arange(len(run)) - np.repeat(np.cumsum(span) - span, span)
-    which = np.concatenate([feature, feature[pair][run]])
-    rows = np.concatenate([row, row[pair][run]])
-    cols = np.concatenate([col, run_col])
-    fractions = np.concatenate([cover, cover[pair][run]])
-    ok = (cols >= 0) & (cols < width) & (fractions > 1e-12)
-    return which[ok], rows[ok], cols[ok], fractions[ok]
+    cell = np.flatnonzero(cover > 1e-12)
+    box = np.searchsorted(offset, cell, side="right") - 1
+    within = cell - offset[box]
+    rows = row0[box] + within // ncols[box]
+    cols = col0[box] + within % ncols[box]
+    ok = (cols >= 0) & (cols < width)
+    return feature[starts][box[ok]], rows[ok], cols[ok], cover[cell[ok]]
 
 
 def _pixel_pieces(u0, v0, u1, v1) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -117,7 +121,9 @@ def _pixel_pieces(u0, v0, u1, v1) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         edges.append(edge)
         cuts.append((k - a[edge]) / (b[edge] - a[edge]))
     edge, t = np.concatenate(edges), np.concatenate(cuts)
-    order = np.lexsort((t, edge))
+    # one float key sorts by edge, then t (0 ≤ t ≤ 1); far faster than lexsort, and
+    # exact to about 1e-12 of an edge for the few thousand edges of a window
+    order = np.argsort(2.0 * edge + t)
     edge, t = edge[order], t[order]
     same = (edge[:-1] == edge[1:]) & (t[1:] > t[:-1])
     return edge[:-1][same], t[:-1][same], t[1:][same]

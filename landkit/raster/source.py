@@ -3,12 +3,13 @@
 A :class:`Raster` knows its grid (transform, size, CRS, block shape), which
 stored value is nodata (the tag, or ``nodata=`` in its place), the band's scale
 and offset, and reads a window as stored values plus masks of valid and NaN
-pixels. Files are reopened for every window read, so windows can be read from
-several threads and GDAL's block cache is let go as reading moves on.
+pixels. Each reading thread has its own file handle, reopened every so often so
+that GDAL's block cache is let go as reading moves on.
 """
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -26,6 +27,7 @@ from pyproj import CRS
 from ..errors import CRSError, InputError
 
 WINDOW_PIXELS = 1 << 20  # about one million pixels (a few MB) per window read
+_CACHED_BYTES = 64 << 20  # windows read by one thread before its file is reopened
 
 RasterArg = str | Path | rasterio.io.DatasetReaderBase | np.ndarray
 
@@ -62,12 +64,15 @@ class Raster:
         role: str = "raster",
     ) -> None:
         self.role, self.band = role, band
+        self._local, self._lock, self._handles = threading.local(), threading.Lock(), []
         self.array: np.ndarray | None = None
         self.mask: np.ndarray | None = None
         if isinstance(raster, np.ndarray):
             self._from_array(raster, affine, crs, nodata)
         else:
             self._from_dataset(raster, band, nodata, raw)
+        window_bytes = WINDOW_PIXELS * self.dtype.itemsize
+        self._reads_per_open = max(1, _CACHED_BYTES // window_bytes)
         if self.crs is None:
             msg = (
                 f"{role} {self.name} has no coordinate reference system. Fix: assign one "
@@ -191,37 +196,62 @@ class Raster:
 
     @contextmanager
     def reader(self) -> Iterator:
-        """A handle for :meth:`read`: a freshly opened file, or None for an array."""
+        """A handle for :meth:`read`: the calling thread's open file, or None for an array.
+
+        Each thread reopens its file every ``_CACHED_BYTES`` of windows read, so
+        the blocks GDAL caches for it are let go; :meth:`close` closes them all.
+        """
         if self.array is not None:
             yield None
             return
-        with open_file(self.name, role=self.role) as src:
-            yield src
+        local = self._local
+        handle = getattr(local, "handle", None)
+        if handle is None or local.reads >= self._reads_per_open:
+            if handle is not None:
+                handle.close()
+            handle = local.handle = open_file(self.name, role=self.role)
+            local.reads = 0
+            with self._lock:
+                self._handles.append(handle)
+        local.reads += 1
+        yield handle
+
+    def close(self) -> None:
+        """Close the files the reading threads opened."""
+        with self._lock:
+            for handle in self._handles:
+                handle.close()
+            self._handles.clear()
+        self._local = threading.local()
 
     def read(self, handle, window: rasterio.windows.Window):
-        """Stored values of a window, the mask of valid pixels and the mask of NaN pixels.
+        """Stored values of a window, and where a mask band (or an array's mask) hides pixels.
 
-        A pixel is valid unless it is nodata, masked, or NaN.
+        The mask is None when only the nodata value and NaN mark missing data;
+        :meth:`classify` tells valid pixels from the rest.
         """
         if self.array is None:
             values = handle.read(self.band, window=window)
-            valid = (
-                handle.read_masks(self.band, window=window) > 0
-                if self.masked_by == "mask"
-                else np.ones(values.shape, dtype=bool)
-            )
-        else:
-            rows, cols = window.toslices()
-            values = self.array[rows, cols]
-            valid = np.ones(values.shape, dtype=bool)
-            if self.mask is not None:
-                valid &= ~self.mask[rows, cols]
+            hidden = None
+            if self.masked_by == "mask":
+                hidden = handle.read_masks(self.band, window=window) == 0
+            return values, hidden
+        rows, cols = window.toslices()
+        hidden = None if self.mask is None else self.mask[rows, cols]
+        return self.array[rows, cols], hidden
+
+    def classify(self, values: np.ndarray, hidden: np.ndarray | None):
+        """Which of these pixels are valid, and which are NaN (None for an integer raster).
+
+        A pixel is valid unless it is hidden by the mask, nodata, or NaN.
+        """
+        valid = np.ones(values.shape, dtype=bool) if hidden is None else ~hidden
         nan = np.isnan(values) if values.dtype.kind == "f" else None
         if self.nodata is not None and not np.isnan(self.nodata):
             valid &= values != self.nodata
         if nan is not None:
             valid &= ~nan
-        return values, valid, nan
+        return valid, nan
 
     def scaled(self, values: np.ndarray) -> np.ndarray:
         """Stored values as float64, with the band's scale and offset applied."""

@@ -82,6 +82,8 @@ class Moments:
 
     size: int
     weighted: bool  # by coverage
+    spread: bool = True  # keep the sum of squared deviations (std)
+    extremes: bool = True  # keep the minimum and maximum
     touched: np.ndarray = field(init=False)  # pixels (or coverage) under each feature
     nans: np.ndarray = field(init=False)
     count: np.ndarray = field(init=False)
@@ -121,20 +123,24 @@ class Moments:
             out=np.zeros(m),
             where=got,
         )
-        squares = (x - mean[local]) ** 2
-        m2 = np.bincount(local, weights=squares if w is None else w * squares, minlength=m)
-        low, high = np.full(m, np.inf), np.full(m, -np.inf)
-        np.minimum.at(low, local, x)
-        np.maximum.at(high, local, x)
-        members, n, mean, m2, low, high = (a[got] for a in (members, n, mean, m2, low, high))
+        m2 = None
+        if self.spread:
+            squares = (x - mean[local]) ** 2
+            m2 = np.bincount(local, weights=squares if w is None else w * squares, minlength=m)
+        if self.extremes:
+            low, high = np.full(m, np.inf), np.full(m, -np.inf)
+            np.minimum.at(low, local, x)
+            np.maximum.at(high, local, x)
+            self.low[members] = np.minimum(self.low[members], low)
+            self.high[members] = np.maximum(self.high[members], high)
+        members, n, mean = members[got], n[got], mean[got]
         old_n = self.count[members]
         total = old_n + n
         delta = mean - self.mean[members]
+        if m2 is not None:
+            self.m2[members] += m2[got] + delta**2 * old_n * n / total
         self.mean[members] += delta * n / total
-        self.m2[members] += m2 + delta**2 * old_n * n / total
         self.count[members] = total
-        self.low[members] = np.minimum(self.low[members], low)
-        self.high[members] = np.maximum(self.high[members], high)
 
     def columns(self, stats: list[str], nan_apart: bool) -> dict[str, np.ndarray]:
         """The requested moment statistics by name."""

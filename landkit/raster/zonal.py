@@ -32,7 +32,6 @@ __all__ = ["PixelRule", "zonal_stats"]
 logger = logging.getLogger(__name__)
 
 PixelRule = Literal["centre", "all_touched", "coverage"]
-_CACHED_BYTES = 64 << 20  # raster blocks read before the file is reopened (single pixels)
 _POLYGONAL = (3, 6)  # Polygon, MultiPolygon
 
 
@@ -186,10 +185,15 @@ def zonal_stats(
     if pixel_rule == "coverage":
         _require_polygons(geoms, geoseries.index)
     run = _Run(grid, weight_grid, geoms, pixel_rule, stats, categorical, add_stats)
-    _scan(run, threads or min(2, os.cpu_count() or 1), _progress_callback(progress))
-    representative = np.zeros(len(geoms), dtype=bool)
-    if pixel_rule == "centre":
-        representative = _representative_pixels(run)
+    try:
+        _scan(run, threads or min(2, os.cpu_count() or 1), _progress_callback(progress))
+        representative = np.zeros(len(geoms), dtype=bool)
+        if pixel_rule == "centre":
+            representative = _representative_pixels(run)
+    finally:
+        for opened in (grid, weight_grid):
+            if opened is not None:
+                opened.close()
     _warn_if_disjoint(grid, geoms, run.moments)
     result = run.table(geoseries.index, category_map)
     if pixel_rule == "centre":
@@ -296,7 +300,13 @@ class _Run:
 
     def __post_init__(self) -> None:
         n = len(self.geoms)
-        self.moments = Moments(n, weighted=self.pixel_rule == "coverage")
+        wanted = set(self.stats)
+        self.moments = Moments(
+            n,
+            weighted=self.pixel_rule == "coverage",
+            spread="std" in wanted,
+            extremes=bool(wanted & {"min", "max", "range"}),
+        )
         identity = self.grid.scale == 1.0 and self.grid.offset == 0.0
         self.scale = None if identity else self.grid.scaled
         self.distribution = None
@@ -318,7 +328,8 @@ class _Run:
         if self.weights is None:
             return None
         with self.weights.reader() as handle:
-            values, valid, _ = self.weights.read(handle, window)
+            values, hidden = self.weights.read(handle, window)
+        valid, _ = self.weights.classify(values, hidden)
         out = self.weights.scaled(values)
         out[~valid] = np.nan
         return out
@@ -393,20 +404,16 @@ def _window_pixels(run: _Run, window, local, near, tree, shapes) -> list[Pixels]
     """
     grid = run.grid
     with grid.reader() as handle:
-        values, valid, nan = grid.read(handle, window)
+        values, hidden = grid.read(handle, window)
     weight = run.weigh(window)
     transform = grid.window_transform(window)
     shape = values.shape
 
     def batch(members, where, at, cover=None) -> Pixels:
+        taken = values[at]
+        valid, nan = grid.classify(taken, None if hidden is None else hidden[at])
         return Pixels(
-            members,
-            where,
-            values[at],
-            valid[at],
-            None if nan is None else nan[at],
-            cover,
-            None if weight is None else weight[at],
+            members, where, taken, valid, nan, cover, None if weight is None else weight[at]
         )
 
     if run.pixel_rule == "coverage":
@@ -450,19 +457,16 @@ def _representative_pixels(run: _Run) -> np.ndarray:
     small, rows, cols = small[inside], rows[inside], cols[inside]
     block_h, block_w = grid.block_shape
     order = np.lexsort((cols // block_w, rows // block_h))  # block by block
-    block_bytes = block_h * block_w * grid.dtype.itemsize
-    per_open = max(1, _CACHED_BYTES // block_bytes)  # reopen to let cached blocks go
     one = np.zeros(1, dtype=np.int64)
-    for first in range(0, len(order), per_open):
+    for j in order:
+        window = rasterio.windows.Window(cols[j], rows[j], 1, 1)
         with grid.reader() as handle:
-            for j in order[first : first + per_open]:
-                window = rasterio.windows.Window(cols[j], rows[j], 1, 1)
-                values, valid, nan = grid.read(handle, window)
-                weight = run.weigh(window)
-                flat = None if nan is None else nan.ravel()
-                members = small[j : j + 1]
-                weight = None if weight is None else weight.ravel()
-                run.add(Pixels(members, one, values.ravel(), valid.ravel(), flat, None, weight))
-                taken[small[j]] = True
+            values, hidden = grid.read(handle, window)
+        values = values.ravel()
+        valid, nan = grid.classify(values, None if hidden is None else hidden.ravel())
+        weight = run.weigh(window)
+        weight = None if weight is None else weight.ravel()
+        run.add(Pixels(small[j : j + 1], one, values, valid, nan, None, weight))
+        taken[small[j]] = True
     return taken
 
