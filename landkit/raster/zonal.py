@@ -425,18 +425,16 @@ def _window_pixels(run: _Run, window, local, near, tree, shapes) -> list[Pixels]
     close = np.flatnonzero(near[local])
     claims = pixels.burn([mine[k] for k in close], shape, transform, touched, merge=True)
     out = []
-    skip = np.zeros(shape, dtype=bool)
     if (claims > 1).any():
         rows, cols = np.nonzero(claims > 1)
         involved = np.intersect1d(tree.query(pixels.pixel_boxes(transform, rows, cols))[1], local)
         alone = np.searchsorted(local, involved)
-        skip = np.isin(ids, alone + 1)
+        ids = np.where(np.isin(ids, alone + 1), 0, ids)
         for k in alone:
             r, c = pixels.burn_one(mine[k], run.geoms[local[k]], shape, transform, touched)
             out.append(batch(local[k : k + 1], np.zeros(len(r), np.int64), (r, c)))
-    inside = (ids > 0) & ~skip
-    rows, cols = np.nonzero(inside)
-    out.append(batch(local, ids[rows, cols] - 1, (rows, cols)))
+    inside = np.flatnonzero(ids)
+    out.append(batch(local, ids.ravel()[inside] - 1, np.unravel_index(inside, shape)))
     return out
 
 
