@@ -21,6 +21,7 @@ from landkit.raster import builtup_fraction, guess_builtup_scale, zonal_stats
 from landkit.raster import pixels as lkpixels
 from landkit.raster import source as lksource
 from landkit.raster import stats as lkstats
+from landkit.raster import zonal as lkzonal
 
 DATA = Path(__file__).parent / "data" / "rasterstats"
 ALL_STATS = ("count", "sum", "mean", "min", "max", "std", "range", "nodata")
@@ -631,3 +632,11 @@ def test_results_keep_the_input_index_and_order(shapes, labels, seed, tiled):
     order = np.random.default_rng(seed).permutation(n)
     shuffled = zonal_stats(features.iloc[order], tiled, stats=stats, categorical=True)
     pd.testing.assert_frame_equal(shuffled.loc[result.index, result.columns], result)
+
+
+def test_partitions_fill_classes_they_did_not_meet_with_zero():
+    # Dask partitions each see their own classes; gathered, the others are 0
+    gathered = pd.DataFrame({"count": [2, 3], 1: [2, np.nan], 4: [np.nan, 3]})
+    filled = lkzonal._absent_classes_zero(gathered, ["count", "representative_pixel"])
+    assert filled.to_numpy().tolist() == [[2, 2, 0], [3, 0, 3]]
+    assert filled[1].dtype == np.int64 and gathered[1].isna().any()

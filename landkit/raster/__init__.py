@@ -47,7 +47,8 @@ valid pixels:
   (``frac_<class>``, coverage rule).
 
 Statistics of a feature without a valid pixel are NaN, except ``count``,
-``sum``, ``unique``, ``nodata``, ``nan`` and class counts, which are 0.
+``sum``, ``weighted_sum``, ``unique``, ``nodata``, ``nan`` and class counts,
+which are 0 (``add_stats`` functions are not called: None).
 
 The raster is read in windows laid on its own block grid, and only the windows
 that features touch are read (two threads by default), so memory stays bounded

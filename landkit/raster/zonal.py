@@ -161,9 +161,6 @@ def zonal_stats(
         "add_stats": add_stats,
         "band": band,
     }
-    if wanted(features, engine):
-        result = run_partitioned(zonal_stats, features, raster, scheduler=scheduler, **options)
-        return result.fillna(0) if categorical and stats is None else result
     if pixel_rule not in ("centre", "all_touched", "coverage"):
         msg = f"pixel_rule must be 'centre', 'all_touched' or 'coverage', got {pixel_rule!r}"
         raise InputError(msg)
@@ -174,6 +171,9 @@ def zonal_stats(
         stats += ["weighted_mean", "weighted_sum"]
     if not stats and not categorical and not add_stats:
         raise InputError("no statistic asked for: pass stats=, categorical=True or add_stats=")
+    if wanted(features, engine):
+        result = run_partitioned(zonal_stats, features, raster, scheduler=scheduler, **options)
+        return _absent_classes_zero(result, [*stats, *(add_stats or {}), "representative_pixel"])
     geoseries = features.geometry if isinstance(features, gpd.GeoDataFrame) else features
     require_crs(geoseries, layer="features")
     grid = Raster(raster, band=band, affine=affine, crs=crs, nodata=nodata, raw=raw)
@@ -208,6 +208,19 @@ def zonal_stats(
         weights=None if weight_grid is None else weight_grid.name,
     )
     return result
+
+
+def _absent_classes_zero(result: pd.DataFrame, others: list) -> pd.DataFrame:
+    """Class columns a partition did not meet are 0 there, not missing."""
+    classes = [c for c in result.columns if c not in others]
+    if not classes:
+        return result
+    filled = result[classes].fillna(0)
+    if not any(str(c).startswith("frac_") for c in classes):
+        filled = filled.astype(np.int64)
+    out = result.copy()
+    out[classes] = filled
+    return out
 
 
 # ------------------------------------------------------------------ checks
