@@ -82,6 +82,7 @@ class Moments:
 
     size: int
     weighted: bool  # by coverage
+    sums: bool = True  # keep means (sum, mean, std and the weighted sums)
     spread: bool = True  # keep the sum of squared deviations (std)
     extremes: bool = True  # keep the minimum and maximum
     touched: np.ndarray = field(init=False)  # pixels (or coverage) under each feature
@@ -100,8 +101,9 @@ class Moments:
         self.low = np.full(self.size, np.inf)
         self.high = np.full(self.size, -np.inf)
 
-    def add(self, px: Pixels, x: np.ndarray) -> None:
-        """Merge pixels; ``x`` holds the scaled values of the valid pixels."""
+    def add(self, px: Pixels, x: np.ndarray | None) -> None:
+        """Merge pixels; ``x`` holds the scaled values of the valid pixels (None when
+        only counts are kept)."""
         members, m = px.members, len(px.members)
         self.touched[members] += np.bincount(px.local, weights=px.cover, minlength=m)
         if px.nan is not None:
@@ -111,7 +113,8 @@ class Moments:
         w = None if px.cover is None else px.cover[px.valid]
         n = np.bincount(local, weights=w, minlength=m).astype(np.float64)
         got = n > 0
-        if not got.any():
+        if not got.any() or not (self.sums or self.extremes):
+            self.count[members] += n
             return
         if px.weight is not None:
             ww = px.weight[px.valid] if w is None else px.weight[px.valid] * w
@@ -216,9 +219,9 @@ class Distribution:
         for name in self.add_stats or {}:
             self.out[name] = np.full(self.size, None, dtype=object)
 
-    def add(self, px: Pixels, x: np.ndarray, scale: Callable | None) -> None:
-        """Add pixels; ``x`` holds the valid pixels' scaled values, ``scale`` scales
-        stored values (None when they need no scaling)."""
+    def add(self, px: Pixels, x: np.ndarray | None, scale: Callable | None) -> None:
+        """Add pixels; ``x`` holds the valid pixels' scaled values (needed for
+        ``add_stats`` only), ``scale`` scales stored values (None: no scaling)."""
         local, values = px.local[px.valid], px.values[px.valid]
         cover = None
         if px.cover is not None:  # single precision, as exactextract: whole pixels weigh 1 exactly
@@ -228,6 +231,7 @@ class Distribution:
         self.held += len(f)
         if self.add_stats:
             self.pixel_rows.append((px.members[local], x, cover))
+            self.held += len(x)
 
     def flush(self, done: np.ndarray | None = None) -> None:
         """Compute the statistics of the finished features (all when ``done`` is None)."""
@@ -268,7 +272,7 @@ class Distribution:
                 else:
                     self.out[s][feature] = _linear_percentile(v, count, group, starts, q / 100)
         if self.categorical:
-            self.classes.append((f, classes, amount))
+            self.classes.append((f, classes, cov if self.coverage else count))
 
     def _call_add_stats(self, done) -> None:
         feats, xs, covers = zip(*self.pixel_rows, strict=True)
@@ -292,17 +296,19 @@ class Distribution:
 
     def class_table(self, index: pd.Index, category_map: Mapping | None) -> pd.DataFrame:
         """Per-class pixel counts (centre rule) or area fractions (coverage rule), 0 where absent."""
-        parts = self.classes or [(np.zeros(0, np.int64), np.zeros(0), np.zeros(0))]
+        parts = self.classes or [(np.zeros(0, np.int64), np.zeros(0), np.zeros(0, np.int64))]
         f, v, amount = (np.concatenate(p) for p in zip(*parts, strict=True))
         classes, column = np.unique(v, return_inverse=True)
-        table = np.zeros((self.size, len(classes)))
-        np.add.at(table, (f, column), amount)
+        cells = self.size * len(classes)
+        table = np.bincount(f * len(classes) + column, weights=amount, minlength=cells)
+        table = table.reshape(self.size, len(classes))
         if self.coverage:
             total = table.sum(axis=1, keepdims=True)
             table = np.divide(table, total, out=np.zeros_like(table), where=total > 0)
+        else:  # sums of whole counts, exact in float64
+            table = table.astype(np.int64)
         names = [_class_name(c, category_map, self.coverage) for c in classes.tolist()]
-        frame = pd.DataFrame(table, index=index, columns=names)
-        return frame if self.coverage else frame.round().astype(np.int64)
+        return pd.DataFrame(table, index=index, columns=names)
 
 
 def _class_name(value, category_map: Mapping | None, coverage: bool):
@@ -313,9 +319,19 @@ def _class_name(value, category_map: Mapping | None, coverage: bool):
 
 
 def _merge(f, v, count, cov):
-    """Sort rows by (feature, value) and merge rows of one value met in several windows."""
-    order = np.lexsort((v, f))
+    """Sort rows by (feature, value) and merge rows of one value met in several windows.
+
+    Rows come window by window, each window's sorted by (feature, value), so a
+    stable sort by feature leaves only features met in several windows to sort.
+    """
+    order = np.argsort(f, kind="stable")
     f, v, count, cov = f[order], v[order], count[order], cov[order]
+    unsorted = (f[1:] == f[:-1]) & (v[1:] <= v[:-1])
+    if unsorted.any():
+        rows = np.flatnonzero(np.isin(f, f[1:][unsorted]))  # contiguous per feature
+        order = np.arange(len(f))
+        order[rows] = rows[np.lexsort((v[rows], f[rows]))]
+        f, v, count, cov = f[order], v[order], count[order], cov[order]
     new = np.r_[True, (f[1:] != f[:-1]) | (v[1:] != v[:-1])]
     if new.all():
         return f, v, count, cov

@@ -317,9 +317,11 @@ class _Run:
         self.moments = Moments(
             n,
             weighted=self.pixel_rule == "coverage",
+            sums=bool(wanted & {"sum", "mean", "std", "weighted_mean", "weighted_sum"}),
             spread="std" in wanted,
             extremes=bool(wanted & {"min", "max", "range"}),
         )
+        self.need_values = self.moments.sums or self.moments.extremes or bool(self.add_stats)
         identity = self.grid.scale == 1.0 and self.grid.offset == 0.0
         self.scale = None if identity else self.grid.scaled
         self.distribution = None
@@ -331,7 +333,7 @@ class _Run:
             )
 
     def add(self, batch: Pixels) -> None:
-        x = self.grid.scaled(batch.values[batch.valid])
+        x = self.grid.scaled(batch.values[batch.valid]) if self.need_values else None
         self.moments.add(batch, x)
         if self.distribution is not None:
             self.distribution.add(batch, x, self.scale)
