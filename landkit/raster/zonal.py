@@ -228,7 +228,8 @@ def _absent_classes_zero(result: pd.DataFrame, others: list) -> pd.DataFrame:
 
 def _to_raster_crs(geoseries: gpd.GeoSeries, crs) -> np.ndarray:
     """The features' geometries in the raster's CRS; coordinates must survive the move."""
-    geoms = _collection_parts(np.asarray(geoseries.to_crs(crs).values, dtype=object))
+    moved = geoseries if geoseries.crs == crs else geoseries.to_crs(crs)
+    geoms = _collection_parts(np.asarray(moved.values, dtype=object))
     present = ~(shapely.is_missing(geoms) | shapely.is_empty(geoms))
     broken = present & ~np.isfinite(shapely.bounds(geoms)).all(axis=1)
     if broken.any():
@@ -368,7 +369,9 @@ def _scan(run: _Run, threads: int, progress) -> None:
     geoms, grid = run.geoms, run.grid
     present = ~(shapely.is_missing(geoms) | shapely.is_empty(geoms))
     tree = shapely.STRtree(np.where(present, geoms, None))
-    near = pixels.suspects(geoms, tree, grid.pixel_size)
+    near = None
+    if run.pixel_rule != "coverage":  # only burnt features may claim one pixel twice
+        near = pixels.suspects(geoms, tree, grid.pixel_size)
     windows = grid.window_grid()
     hits = tree.query(grid.window_boxes(windows), predicate="intersects")
     order = np.lexsort((hits[1], hits[0]))
