@@ -564,6 +564,8 @@ def test_categorical_counts_and_fractions(tmp_path):
     assert list(named.columns) == ["built", "cropland", 3, "representative_pixel"]
     named = zonal_stats(squares, path, categorical=True, category_map=legend, pixel_rule="coverage")
     assert list(named.columns) == ["frac_built", "frac_cropland", "frac_3"]
+    merged = zonal_stats(squares, path, categorical=True, category_map={1: "farm", 2: "farm"})
+    assert merged[["farm", 3]].to_numpy().tolist() == [[0, 1], [4, 2], [0, 0]]
 
 
 def test_weights_give_weighted_mean_and_sum(nine, tmp_path):

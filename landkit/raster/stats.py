@@ -308,7 +308,10 @@ class Distribution:
         else:  # sums of whole counts, exact in float64
             table = table.astype(np.int64)
         names = [_class_name(c, category_map, self.coverage) for c in classes.tolist()]
-        return pd.DataFrame(table, index=index, columns=names)
+        frame = pd.DataFrame(table, index=index, columns=names)
+        if len(set(names)) < len(names):  # classes the map gives one name count together
+            frame = frame.T.groupby(level=0, sort=False).sum().T
+        return frame
 
 
 def _class_name(value, category_map: Mapping | None, coverage: bool):
