@@ -19,7 +19,8 @@ How the numbers are made:
   depend on the features, so a feature's areas do not depend on which other
   features are checked with it. A feature wholly inside one grid cell takes its
   own area when the cell's region covers it and 0 when the region does not
-  touch it; the others are intersected with the region cut into tiles of at
+  touch it (a feature crossing a cell edge is tested so against the line's
+  polygons); the others are intersected with the region cut into tiles of at
   most 64 vertices (a feature wholly inside a tile again takes its own area).
   Long vectorised steps run in two threads. The sums equal an overlay of the
   feature with the dissolved line.
@@ -301,23 +302,37 @@ def _measure(
     areas: np.ndarray,
     home: np.ndarray,
     region: np.ndarray,
+    polys: np.ndarray,
     *,
+    outside: bool,
     with_pieces: bool,
 ) -> _Measured:
     """Overlap of every feature with a forbidden region given cell by cell.
 
     A feature wholly inside one grid cell that the cell's region covers takes its
-    own area; one the region does not touch takes 0. Only the others (crossing
-    the region's edge, or a cell edge) are intersected with the region's tiles.
+    own area; one the region does not touch takes 0. A feature crossing a cell
+    edge is tested against the line's polygons ``polys`` instead: covered by one
+    of them, or touching none, it is wholly on one side. Only the others are
+    intersected with the region's tiles.
     """
     shapely.prepare(region)
     alone = np.flatnonzero(home >= 0)
     cell_region = region[home[alone]]
     covered = _threaded(shapely.covers, cell_region, geoms[alone])
     touching = covered | _threaded(shapely.intersects, cell_region, geoms[alone])
-    inside = alone[covered]
-    crossing = np.concatenate([alone[touching & ~covered], np.flatnonzero(home < 0)])
-    crossing = crossing[~shapely.is_missing(geoms[crossing])]
+    inside = [alone[covered]]
+    crossing = [alone[touching & ~covered]]
+    spread = np.flatnonzero((home < 0) & ~shapely.is_missing(geoms))
+    if len(spread):
+        tree = shapely.STRtree(geoms[spread])
+        on_line = np.zeros(len(spread), dtype=bool)
+        on_line[tree.query(polys, predicate="covers")[1]] = True
+        off_line = np.ones(len(spread), dtype=bool)
+        off_line[tree.query(polys, predicate="intersects")[1]] = False
+        whole, none = (off_line, on_line) if outside else (on_line, off_line)
+        inside.append(spread[whole])
+        crossing.append(spread[~whole & ~none])
+    inside, crossing = np.concatenate(inside), np.concatenate(crossing)
     feat_pos, part_area = [inside], [areas[inside]]
     part_geoms = [geoms[inside]]
     if len(crossing):
@@ -472,7 +487,9 @@ def _overlay(
             _report(progress, f"三线核查 {key}：{len(pos)} 个要素（{zones[-1]}）")
             zpolys = _project(_lines_near(polys, cells, zone_crs, source_crs), source_crs, zone_crs)
             region = _cell_regions(zpolys, cells, outside=key in _OUTSIDE)
-            measured = _measure(zgeoms, zareas, home, region, with_pieces=with_pieces)
+            measured = _measure(
+                zgeoms, zareas, home, region, zpolys, outside=key in _OUTSIDE, with_pieces=with_pieces
+            )
             line_m2[key][pos] = measured.area_m2
             if with_pieces and len(measured.pairs):
                 back = _project(measured.pieces, zone_crs, source_crs)
