@@ -164,16 +164,21 @@ def gk_zone_crs(lon: float, *, width: Literal[3, 6] = 3, prefix: bool = False) -
     >>> gk_zone_crs(102.71).to_epsg(), gk_zone_crs(102.71, prefix=True).to_epsg()
     (4543, 4522)
     """
+    return pyproj.CRS.from_epsg(_gk_epsg(lon, width=width, prefix=prefix))
+
+
+def _gk_epsg(lon: float, *, width: Literal[3, 6] = 3, prefix: bool = False) -> int:
+    """The EPSG code of :func:`gk_zone_crs` (arithmetic only, cheap per feature)."""
     if width == 3:
         zone = math.floor(lon / 3 + 0.5)
         if not 25 <= zone <= 45:
             raise CRSError(f"longitude {lon:.4f} lies outside the CGCS2000 3-degree zones 25–45")
-        return pyproj.CRS.from_epsg(4488 + zone if prefix else 4534 + (3 * zone - 75) // 3)
+        return 4488 + zone if prefix else 4534 + (3 * zone - 75) // 3
     if width == 6:
         zone = math.floor(lon / 6) + 1
         if not 13 <= zone <= 23:
             raise CRSError(f"longitude {lon:.4f} lies outside the CGCS2000 6-degree zones 13–23")
-        return pyproj.CRS.from_epsg(4478 + zone if prefix else 4502 + (6 * zone - 3 - 75) // 6)
+        return 4478 + zone if prefix else 4502 + (6 * zone - 3 - 75) // 6
     raise InputError(f"zone width must be 3 or 6, got {width!r}")
 
 
@@ -243,11 +248,11 @@ def _own_zone_fits(gdf: gpd.GeoDataFrame | gpd.GeoSeries) -> bool:
     )
 
 
-def _centre_zone(lon: float, lat: float) -> pyproj.CRS:
+def _centre_epsg(lon: float, lat: float) -> int:
     if 73.5 <= lon < 136.5:
-        return gk_zone_crs(lon)
+        return _gk_epsg(lon)
     zone = min(int((lon + 180) // 6) + 1, 60)
-    return pyproj.CRS.from_epsg((32600 if lat >= 0 else 32700) + zone)
+    return (32600 if lat >= 0 else 32700) + zone
 
 
 def area_zones(gdf: gpd.GeoDataFrame | gpd.GeoSeries) -> list[tuple[pyproj.CRS, pd.Index]]:
@@ -276,10 +281,8 @@ def area_zones(gdf: gpd.GeoDataFrame | gpd.GeoSeries) -> list[tuple[pyproj.CRS, 
     bounds = shapely.bounds(lonlat)
     lon, lat = (bounds[:, 0] + bounds[:, 2]) / 2, (bounds[:, 1] + bounds[:, 3]) / 2
     codes = np.full(len(gdf), -1, dtype=np.int64)
-    zone_of = {}
     for i, (x, y) in zip(np.flatnonzero(present), zip(lon, lat, strict=True), strict=True):
-        zone = _centre_zone(float(x), float(y))
-        codes[i] = zone_of.setdefault(zone.to_epsg(), zone.to_epsg())
+        codes[i] = _centre_epsg(float(x), float(y))
     if (codes >= 0).any():
         first = codes[np.flatnonzero(codes >= 0)[0]]
         codes[codes < 0] = first
