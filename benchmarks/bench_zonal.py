@@ -1,23 +1,26 @@
-"""Benchmark: landkit.zonal_stats against rasterstats and exactextract.
+"""Benchmark: landkit.zonal_stats against rasterstats and exactextract, side by side.
 
 Generates, in a temporary folder, a tiled uint8 GeoTIFF (built-up percent
 0–100, nodata 255, 10 m pixels in EPSG:4543) of SIDE × SIDE pixels and N
-parcels (non-overlapping rotated rectangles from under one pixel to a few hundred metres across),
-then runs, each in its own process:
+parcels (non-overlapping rotated rectangles from under one pixel to a few
+hundred metres across), then runs, each in a fresh process and REPEATS times
+with the methods interleaved:
 
-* landkit, centre-of-pixel rule, and rasterstats (same rule): times, ratio;
-* landkit, coverage weighting, and exactextract (same rule): times, ratio;
+* count + mean: landkit's coverage rule and exactextract (the same rule);
+* categorical counts: landkit (centre rule) and rasterstats' categorical mode;
+* count + mean: landkit's centre rule and rasterstats (the same rule);
 
-and prints, for each, the time, the peak resident memory of its process (and
-the increase over the process after loading the parcels), and the agreement of
-``count`` and ``mean`` between the matching pairs.
+and prints each method's median time (and every run), the peak resident
+memory of its process (and the increase after loading the parcels), the ratios
+of the medians, and how far the matching pairs agree. rasterstats, by far the
+slowest, runs on the first ``--rasterstats-sample`` parcels with its time scaled.
 
 Needs the ``bench`` extra (``pip install landkit[bench]``).
 
 Usage::
 
-    python benchmarks/bench_zonal.py --sizes 20000x100000
-    python benchmarks/bench_zonal.py --sizes 2000x2000,4000x2000 --keep /tmp/zonal
+    python benchmarks/bench_zonal.py --sizes 20000x100000 --repeats 3
+    python benchmarks/bench_zonal.py --sizes 2000x2000 --keep /tmp/zonal --rasterstats-sample 0
 """
 
 from __future__ import annotations
@@ -98,8 +101,12 @@ def _rss_mb() -> float:
 
 
 def _run(method: str, raster: str, parcels: str, limit: int, queue) -> None:
-    import geopandas as gpd
+    import warnings
 
+    import geopandas as gpd
+    import pandas as pd
+
+    warnings.simplefilter("ignore")  # rasterstats' and shapely's deprecation notices
     frame = gpd.read_parquet(parcels)
     total = len(frame)
     import exactextract  # noqa: F401  (imports outside the measured memory and time)
@@ -107,37 +114,39 @@ def _run(method: str, raster: str, parcels: str, limit: int, queue) -> None:
 
     import landkit  # noqa: F401
 
+    if method.startswith("rasterstats") and limit:
+        frame = frame.iloc[:limit]
     before = _rss_mb()
     start = time.perf_counter()
-    if method.startswith("landkit"):
+    if method == "landkit-categorical":
+        from landkit import zonal_stats
+
+        table = zonal_stats(frame, raster, categorical=True)
+    elif method == "rasterstats-categorical":
+        rows = rasterstats.zonal_stats(list(frame.geometry), raster, categorical=True)
+        table = pd.DataFrame(rows, index=frame.index).fillna(0).astype("int64")
+    elif method.startswith("landkit"):
         from landkit import zonal_stats
 
         rule = "coverage" if method == "landkit-coverage" else "centre"
-        result = zonal_stats(frame, raster, stats=("count", "mean"), pixel_rule=rule)
-        count, mean = result["count"].to_numpy(float), result["mean"].to_numpy(float)
+        table = zonal_stats(frame, raster, stats=("count", "mean"), pixel_rule=rule)
     elif method == "rasterstats":
-        import rasterstats
-
-        shapes = list(frame.geometry.iloc[:limit] if limit else frame.geometry)
-        rows = rasterstats.zonal_stats(shapes, raster, stats=["count", "mean"])
-        count = np.full(total, np.nan)
-        mean = np.full(total, np.nan)
-        count[: len(rows)] = [r["count"] for r in rows]
-        mean[: len(rows)] = [np.nan if r["mean"] is None else r["mean"] for r in rows]
+        rows = rasterstats.zonal_stats(list(frame.geometry), raster, stats=["count", "mean"])
+        table = pd.DataFrame(rows, index=frame.index)[["count", "mean"]].astype(float)
     else:
         from exactextract import exact_extract
 
-        result = exact_extract(raster, frame, ["count", "mean"], output="pandas")
-        count, mean = result["count"].to_numpy(float), result["mean"].to_numpy(float)
+        table = exact_extract(raster, frame, ["count", "mean"], output="pandas")
+        table.index = frame.index
     seconds = time.perf_counter() - start
-    if method == "rasterstats" and limit:
-        seconds *= total / min(limit, total)  # extrapolated to every parcel
+    if len(frame) < total:
+        seconds *= total / len(frame)  # extrapolated to every parcel
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    queue.put((seconds, peak, peak - before, count, mean))
+    queue.put((seconds, peak, peak - before, table))
 
 
 def run(method: str, raster: Path, parcels: Path, limit: int = 0) -> tuple:
-    """Run one method in a fresh process; return time, peak MB, increase MB, count, mean."""
+    """Run one method in a fresh process; return time, peak MB, increase MB and its table."""
     context = mp.get_context("spawn")
     queue = context.Queue()
     args = (method, str(raster), str(parcels), limit, queue)
@@ -148,26 +157,48 @@ def run(method: str, raster: Path, parcels: Path, limit: int = 0) -> tuple:
     return result
 
 
-def agreement(a: tuple, b: tuple, *, exact: bool) -> str:
-    """How far two methods' counts and means agree, on the parcels both were run on."""
-    compared = ~np.isnan(a[3]) & ~np.isnan(b[3])
-    both = compared & ~np.isnan(a[4]) & ~np.isnan(b[4])
-    only_a = int((compared & ~np.isnan(a[4]) & np.isnan(b[4])).sum())
-    only_b = int((compared & np.isnan(a[4]) & ~np.isnan(b[4])).sum())
-    count_diff = np.abs(a[3][both] - b[3][both])
-    mean_diff = np.abs(a[4][both] - b[4][both])
-    tail = f"; a value from landkit only: {only_a}, from the other only: {only_b}"
+def agreement(ours, theirs, *, exact: bool) -> str:
+    """How far two tables agree on the parcels and columns both have.
+
+    Parcels smaller than a pixel are left out: under the centre rule landkit
+    gives them the pixel under them, rasterstats no pixel.
+    """
+    rows = ours.index.intersection(theirs.index)
+    tiny = 0
+    if "representative_pixel" in ours.columns:
+        small = ours.loc[rows, "representative_pixel"].to_numpy(bool)
+        rows, tiny = rows[~small], int(small.sum())
+    columns = [c for c in theirs.columns if c in ours.columns]
+    a = ours.loc[rows, columns].to_numpy(float)
+    b = theirs.loc[rows, columns].to_numpy(float)
+    both = ~np.isnan(a) & ~np.isnan(b)
+    only = int((np.isnan(a) != np.isnan(b)).sum())
+    diff = np.abs(a - b)[both]
     if exact:
-        same = (count_diff == 0) & (mean_diff <= 1e-9 * np.maximum(1, np.abs(b[4][both])))
-        return f"{int(same.sum())} of {int(both.sum())} parcels identical in count and mean{tail}"
-    relative = count_diff / np.maximum(b[3][both], 1e-12)
-    return (
-        f"over {int(both.sum())} parcels max |Δcount| {count_diff.max():.1e} px "
-        f"(relative {relative.max():.1e}), max |Δmean| {mean_diff.max():.1e}{tail}"
-    )
+        same = int((diff <= 1e-9 * np.maximum(1, np.abs(b[both]))).sum())
+        summary = f"{same} of {int(both.sum())} values identical"
+    else:
+        summary = f"max |Δ| {diff.max():.1e} over {int(both.sum())} values"
+    summary += f" ({len(rows)} parcels); NaN on one side only: {only}"
+    return summary + (f"; {tiny} parcels under a pixel left out" if tiny else "")
 
 
-def bench(side: int, count: int, folder: Path, rasterstats_sample: int) -> None:
+METHODS = (
+    "landkit-coverage",
+    "exactextract",
+    "landkit-categorical",
+    "rasterstats-categorical",
+    "landkit-centre",
+    "rasterstats",
+)
+RATIOS = (  # (slower peer, landkit, target)
+    ("exactextract", "landkit-coverage", 8.0),
+    ("rasterstats-categorical", "landkit-categorical", 10.0),
+    ("rasterstats", "landkit-centre", None),
+)
+
+
+def bench(side: int, count: int, folder: Path, sample: int, repeats: int) -> None:
     raster, parcels = folder / f"builtup_{side}.tif", folder / f"parcels_{side}_{count}.parquet"
     if not raster.exists():
         start = time.perf_counter()
@@ -178,22 +209,36 @@ def bench(side: int, count: int, folder: Path, rasterstats_sample: int) -> None:
         )
     if not parcels.exists():
         make_parcels(parcels, side, count)
+    times = {m: [] for m in METHODS}
     results = {}
-    for method in ("landkit-centre", "rasterstats", "landkit-coverage", "exactextract"):
-        limit = rasterstats_sample if method == "rasterstats" else 0
-        results[method] = run(method, raster, parcels, limit)
-        seconds, peak, grown = results[method][:3]
+    for repeat in range(repeats):  # methods interleaved, so load changes hit all alike
+        for method in METHODS:
+            limit = sample if method.startswith("rasterstats") else 0
+            seconds, peak, grown, table = run(method, raster, parcels, limit)
+            times[method].append(seconds)
+            results[method] = (peak, grown, table)
+        print(f"  repeat {repeat + 1} of {repeats} done")
+    median = {m: float(np.median(t)) for m, t in times.items()}
+    for method in METHODS:
+        peak, grown, _ = results[method]
         note = ""
-        if limit and limit < count:
-            note = f"  (run on the first {limit} parcels; time scaled to {count})"
-        print(f"  {method:17s} {seconds:8.1f} s   peak {peak:7.0f} MB (+{grown:.0f} MB){note}")
-    lc, rs = results["landkit-centre"], results["rasterstats"]
-    lw, ee = results["landkit-coverage"], results["exactextract"]
-    print(f"  rasterstats / landkit-centre time:    {rs[0] / lc[0]:6.1f}×")
-    print(f"  exactextract / landkit-coverage time: {ee[0] / lw[0]:6.2f}×")
-    print(f"  exactextract / landkit-centre time:   {ee[0] / lc[0]:6.2f}×")
-    print(f"  centre rule vs rasterstats: {agreement(lc, rs, exact=True)}")
-    print(f"  coverage vs exactextract:   {agreement(lw, ee, exact=False)}")
+        if method.startswith("rasterstats") and sample and sample < count:
+            note = f"  (first {sample} parcels; time scaled to {count})"
+        runs = " ".join(f"{t:.1f}" for t in times[method])
+        print(
+            f"  {method:24s} median {median[method]:8.2f} s  [{runs}]  "
+            f"peak {peak:6.0f} MB (+{grown:.0f} MB){note}"
+        )
+    for peer, ours, target in RATIOS:
+        goal = f"  (target ≥ {target:g}×)" if target else ""
+        print(f"  {peer} / {ours}: {median[peer] / median[ours]:6.1f}×{goal}")
+    table = {m: r[2] for m, r in results.items()}
+    print(f"  centre vs rasterstats:     {agreement(table['landkit-centre'], table['rasterstats'], exact=True)}")
+    print(f"  coverage vs exactextract:  {agreement(table['landkit-coverage'], table['exactextract'], exact=False)}")
+    print(
+        "  categorical vs rasterstats: "
+        + agreement(table["landkit-categorical"], table["rasterstats-categorical"], exact=True)
+    )
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -204,11 +249,12 @@ def main(argv: list[str] | None = None) -> None:
         help="comma-separated SIDExPARCELS, e.g. 5000x100000,20000x100000",
     )
     parser.add_argument("--keep", help="folder to keep the generated data in (default: temp)")
+    parser.add_argument("--repeats", type=int, default=3, help="runs of each method (default 3)")
     parser.add_argument(
         "--rasterstats-sample",
         type=int,
-        default=0,
-        help="run rasterstats on the first N parcels only and scale its time (default: all)",
+        default=10000,
+        help="run rasterstats on the first N parcels and scale its time (0: all; default 10000)",
     )
     args = parser.parse_args(argv)
     folder = Path(args.keep) if args.keep else Path(tempfile.mkdtemp(prefix="bench_zonal_"))
@@ -217,7 +263,7 @@ def main(argv: list[str] | None = None) -> None:
         for size in args.sizes.split(","):
             side, count = (int(v) for v in size.lower().split("x"))
             print(f"raster {side}×{side} pixels, {count} parcels:")
-            bench(side, count, folder, args.rasterstats_sample)
+            bench(side, count, folder, args.rasterstats_sample, args.repeats)
     finally:
         if not args.keep:
             shutil.rmtree(folder, ignore_errors=True)

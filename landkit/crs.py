@@ -338,6 +338,13 @@ def gk_zone_crs(
     >>> gk_zone_crs(102.71, datum="Beijing 1954").to_epsg()
     2431
     """
+    return pyproj.CRS.from_epsg(_gk_epsg(lon, width=width, prefix=prefix, datum=datum))
+
+
+def _gk_epsg(
+    lon: float, *, width: Literal[3, 6] = 3, prefix: bool = False, datum: str = "CGCS2000"
+) -> int:
+    """The EPSG code of :func:`gk_zone_crs` (arithmetic only, cheap per feature)."""
     if width == 3:
         zone = math.floor(lon / 3 + 0.5)
     elif width == 6:
@@ -348,7 +355,7 @@ def gk_zone_crs(
     if zone not in zones:
         msg = f"longitude {lon:.4f} lies outside the {width}-degree zones {zones[0]}–{zones[-1]}"
         raise CRSError(msg)
-    return pyproj.CRS.from_epsg(gk_zone_epsg(datum, width, zone, prefix=prefix))
+    return gk_zone_epsg(datum, width, zone, prefix=prefix)
 
 
 def prefixed_zone(easting: float) -> int | None:
@@ -420,11 +427,11 @@ def _own_zone_fits(gdf: gpd.GeoDataFrame | gpd.GeoSeries) -> bool:
     )
 
 
-def _centre_zone(lon: float, lat: float) -> pyproj.CRS:
+def _centre_epsg(lon: float, lat: float) -> int:
     if 73.5 <= lon < 136.5:
-        return gk_zone_crs(lon)
+        return _gk_epsg(lon)
     zone = min(int((lon + 180) // 6) + 1, 60)
-    return pyproj.CRS.from_epsg((32600 if lat >= 0 else 32700) + zone)
+    return (32600 if lat >= 0 else 32700) + zone
 
 
 def area_zones(gdf: gpd.GeoDataFrame | gpd.GeoSeries) -> list[tuple[pyproj.CRS, pd.Index]]:
@@ -453,10 +460,8 @@ def area_zones(gdf: gpd.GeoDataFrame | gpd.GeoSeries) -> list[tuple[pyproj.CRS, 
     bounds = shapely.bounds(lonlat)
     lon, lat = (bounds[:, 0] + bounds[:, 2]) / 2, (bounds[:, 1] + bounds[:, 3]) / 2
     codes = np.full(len(gdf), -1, dtype=np.int64)
-    zone_of = {}
     for i, (x, y) in zip(np.flatnonzero(present), zip(lon, lat, strict=True), strict=True):
-        zone = _centre_zone(float(x), float(y))
-        codes[i] = zone_of.setdefault(zone.to_epsg(), zone.to_epsg())
+        codes[i] = _centre_epsg(float(x), float(y))
     if (codes >= 0).any():
         first = codes[np.flatnonzero(codes >= 0)[0]]
         codes[codes < 0] = first

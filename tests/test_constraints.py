@@ -693,3 +693,20 @@ def test_a_feature_gets_the_same_areas_whichever_features_come_with_it():
     crossing = (whole[columns[0]] > 0) & (whole[columns[0]] < whole["area_m2"])
     assert crossing.sum() > 50  # the case is not trivial
     np.testing.assert_array_equal(parts[columns].to_numpy(), whole[columns].to_numpy())
+
+
+def test_parcels_on_and_off_the_grid_lines_and_in_threads_give_exact_areas(monkeypatch):
+    from landkit import constraints
+
+    # X0, Y0 lie on the fixed 2 km grid: the first parcel straddles a grid line,
+    # the second sits inside one cell, the third inside a cell wholly on the red line
+    features = layer([box(-50, 100, 100, 100), box(500, 100, 100, 100), box(1200, 1200, 50, 50)])
+    red = layer([box(-1000, 150, 3000, 1500)])
+    lines = {"ecological_redline": red, "urban_boundary": red}
+    expected = [5000.0, 5000.0, 2500.0]
+    single = check(features, lines)
+    assert single["ecological_redline_m2"].tolist() == pytest.approx(expected, abs=1e-6)
+    assert single["outside_urban_boundary_m2"].tolist() == pytest.approx([5000, 5000, 0], abs=1e-6)
+    monkeypatch.setattr(constraints, "_THREADED_MIN", 1)  # every shapely step in two threads
+    threaded = check(features, lines)
+    pd.testing.assert_frame_equal(single, threaded)

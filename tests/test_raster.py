@@ -16,9 +16,12 @@ from hypothesis import strategies as st
 from rasterio.transform import Affine
 from shapely.geometry import box
 
-from landkit import raster as lkraster
-from landkit.errors import CRSError, DataWarning, InputError
+from landkit.errors import CRSError, DataWarning, GeometryRepairedWarning, InputError
 from landkit.raster import builtup_fraction, guess_builtup_scale, zonal_stats
+from landkit.raster import pixels as lkpixels
+from landkit.raster import source as lksource
+from landkit.raster import stats as lkstats
+from landkit.raster import zonal as lkzonal
 
 DATA = Path(__file__).parent / "data" / "rasterstats"
 ALL_STATS = ("count", "sum", "mean", "min", "max", "std", "range", "nodata")
@@ -113,8 +116,9 @@ def test_nodata_is_left_out_and_counted(tmp_path):
     centre = zonal_stats(square, path, stats=("count", "mean", "nodata"))
     assert centre.loc[0, ["count", "nodata"]].tolist() == [5, 1]
     assert centre.loc[0, "mean"] == pytest.approx((2 + 3 + 6 + 8 + 9) / 5)
-    extra = zonal_stats(square, path, stats=("count", "nodata"), nodata=9)
-    assert extra.loc[0].tolist()[:2] == [4, 2]
+    # nodata= replaces the tag: -1 becomes a value and 9 the nodata
+    other = zonal_stats(square, path, stats=("count", "nodata", "min"), nodata=9)
+    assert other.loc[0].tolist()[:3] == [5, 1, -1]
 
 
 def test_nan_cells_are_nodata(tmp_path):
@@ -194,7 +198,7 @@ def test_missing_crs_raises(tmp_path, nine):
 def test_bad_arguments(nine, tmp_path):
     square = frame(box(0, 0, 1, 1))
     with pytest.raises(InputError, match="unknown statistics"):
-        zonal_stats(square, nine, stats=("median",))
+        zonal_stats(square, nine, stats=("mode",))
     with pytest.raises(InputError, match="pixel_rule"):
         zonal_stats(square, nine, pixel_rule="exact")
     with pytest.raises(InputError, match="band 2"):
@@ -351,7 +355,7 @@ def tiled(tmp_path_factory):
 def test_windowed_reading_agrees_with_rasterio_mask(shapes, tiled):
     features = frame(*shapes)
     with pytest.MonkeyPatch.context() as patch:
-        patch.setattr(lkraster, "_WINDOW_PIXELS", 32 * 32)  # several windows per raster
+        patch.setattr(lksource, "WINDOW_PIXELS", 32 * 32)  # several windows per raster
         ours = zonal_stats(features, tiled)
     theirs = mask_stats(features, tiled)
     holds = theirs["count"] > 0  # rasterio.mask has no representative-pixel rule
@@ -363,7 +367,7 @@ def test_windowed_reading_agrees_with_rasterio_mask(shapes, tiled):
 def test_small_windows_give_the_same_answer(tiled, monkeypatch):
     features = frame(box(3, 3, 50, 37), box(10.5, 0, 11.5, 40), box(20, 20, 21, 21))
     whole = zonal_stats(features, tiled, stats=ALL_STATS)
-    monkeypatch.setattr(lkraster, "_WINDOW_PIXELS", 16 * 16)
+    monkeypatch.setattr(lksource, "WINDOW_PIXELS", 16 * 16)
     calls = []
     pieces = zonal_stats(features, tiled, stats=ALL_STATS, progress=lambda d, t: calls.append(t))
     pd.testing.assert_frame_equal(whole, pieces, check_exact=False, rtol=1e-12)
@@ -399,7 +403,7 @@ def test_builtup_fraction_rejects_other_values(tmp_path):
 def geos_coverage(geom, transform, shape):
     """Covered fraction of every pixel by intersecting the pixel squares with GEOS."""
     rows, cols = np.indices(shape)
-    boxes = lkraster._pixel_boxes(transform, rows.ravel(), cols.ravel())
+    boxes = lkpixels.pixel_boxes(transform, rows.ravel(), cols.ravel())
     pixel = abs(transform.a * transform.e)
     return (shapely.area(shapely.intersection(boxes, geom)) / pixel).reshape(shape)
 
@@ -423,7 +427,7 @@ def polygons_with_holes(draw):
 def test_coverage_fractions_equal_geos_intersections(geom, south_up):
     transform = Affine(0.7, 0, 0, 0, 0.9, 0) if south_up else Affine(0.7, 0, 0, 0, -0.9, 9)
     shape = (10, 16)
-    which, rows, cols, fractions = lkraster._coverage_pixels(np.array([geom]), transform, shape)
+    which, rows, cols, fractions = lkpixels.coverage_pixels(np.array([geom]), transform, shape)
     ours = np.zeros(shape)
     np.add.at(ours, (rows, cols), fractions)
     assert (which == 0).all()
@@ -431,8 +435,212 @@ def test_coverage_fractions_equal_geos_intersections(geom, south_up):
 
 
 def test_only_windows_that_features_touch_are_read(tiled, monkeypatch):
-    monkeypatch.setattr(lkraster, "_WINDOW_PIXELS", 16 * 16)  # 12 windows of 16 × 16
+    monkeypatch.setattr(lksource, "WINDOW_PIXELS", 16 * 16)  # 12 windows of 16 × 16
     calls = []
     corner = frame(box(1, 30, 5, 38))  # inside the top-left window
     zonal_stats(corner, tiled, progress=lambda done, total: calls.append((done, total)))
     assert calls == [(1, 1)]
+
+
+# ------------------------------------------------ every statistic, by hand
+
+EVERY = (
+    "count", "sum", "mean", "min", "max", "range", "std", "median", "percentile_25",
+    "percentile_75", "majority", "minority", "unique", "nodata",
+)  # fmt: skip
+SQUARE = box(0.5, 0.5, 2.5, 2.5)
+
+
+def test_every_statistic_on_3x3_centre_rule(nine):
+    # centres of cells 2, 3, 5, 6, 8, 9 fall in the square (see above)
+    result = zonal_stats(frame(SQUARE), nine, stats=EVERY).loc[0]
+    expected = {
+        "count": 6, "sum": 33, "mean": 5.5, "min": 2, "max": 9, "range": 7,
+        "std": 2.5,  # sqrt(219 / 6 − 5.5²)
+        "median": 5.5, "percentile_25": 3.5, "percentile_75": 7.5,  # linear, as NumPy
+        "majority": 2, "minority": 2,  # every value once: the smallest wins
+        "unique": 6, "nodata": 0,
+    }  # fmt: skip
+    assert result[list(expected)].tolist() == pytest.approx(list(expected.values()))
+
+
+@pytest.mark.parametrize(("dtype", "quartiles"), [("float32", [3.5, 6.5]), ("int32", [3, 6])])
+def test_every_statistic_on_3x3_coverage_rule(tmp_path, dtype, quartiles):
+    path = write_raster(tmp_path / "nine.tif", NINE.astype(dtype))
+    result = zonal_stats(frame(SQUARE), path, stats=EVERY, pixel_rule="coverage").loc[0]
+    # coverage [.25, .5, .25, .5, 1, .5, .25, .5, .25] (exactextract's own test case)
+    expected = {
+        "count": 4, "sum": 20, "mean": 5, "min": 1, "max": 9, "range": 8, "std": np.sqrt(5),
+        "median": 5,
+        # S = i·cᵢ + 8·(c₀ + … + cᵢ₋₁) = 0, 2.5, 6.5, 9.5 …; q·C·8 = 8 lies between the
+        # values 3 and 4 (S 6.5 and 9.5): 3.5; 24 between 6 and 7 (S 22.5 and 25.5): 6.5.
+        # An integer raster answers in its type, truncated, as exactextract does.
+        "percentile_25": quartiles[0], "percentile_75": quartiles[1],
+        "majority": 5, "minority": 1,  # 1, 3, 7, 9 tie at 0.25: the smallest
+        "unique": 9, "nodata": 0,
+    }  # fmt: skip
+    assert result[list(expected)].tolist() == pytest.approx(list(expected.values()))
+
+
+def test_unit_square_half_in_two_cells(nine):
+    half = frame(box(0.5, 0, 1.5, 1))  # half of cell 7, half of cell 8
+    stats = ("count", "mean", "median", "majority", "minority", "unique")
+    covered = zonal_stats(half, nine, stats=stats, pixel_rule="coverage").loc[0]
+    # ties at 0.5: the coverage majority is the largest value, the minority the smallest
+    assert covered.tolist() == pytest.approx([1, 7.5, 7.5, 8, 7, 2])
+    centre = zonal_stats(half, nine, stats=stats).loc[0]  # only cell 8's centre lies inside
+    assert centre[list(stats)].tolist() == [1, 8, 8, 8, 8, 1]
+
+
+def test_nan_is_counted_apart_when_asked():
+    # rasterstats' test_nan_counts
+    values = np.array([[np.nan] * 3, [0, 0, 0], [1, 4, 5]])
+    features = frame(box(1, 0, 4, 3))
+    options = {"affine": Affine(1, 0, 1, 0, -1, 3), "crs": "EPSG:4543", "nodata": 0}
+    apart = zonal_stats(features, values, stats=("count", "nodata", "nan", "mean"), **options)
+    assert apart.loc[0].tolist()[:4] == [3, 3, 3, pytest.approx(10 / 3)]
+    together = zonal_stats(features, values, stats=("count", "nodata"), **options)
+    assert together.loc[0].tolist()[:2] == [3, 6]  # without nan, NaN pixels are nodata
+
+
+def test_nan_and_nodata_in_one_array():
+    # rasterstats' test_nan_nodata
+    values = np.array([[np.nan, 12.25], [-9999, 12.75]])
+    options = {"affine": Affine(1, 0, 0, 0, -1, 2), "crs": "EPSG:4543", "nodata": -9999}
+    stats = ("count", "nodata", "nan", "mean", "min", "max", "sum")
+    result = zonal_stats(frame(box(0, 0, 2, 2)), values, stats=stats, **options).loc[0]
+    assert result[list(stats)].tolist() == [2, 1, 1, 12.5, 12.25, 12.75, 25]
+
+
+def test_array_dataset_and_file_inputs_agree(nine):
+    features = frame(SQUARE, box(0, 0, 1, 1))
+    from_file = zonal_stats(features, nine, stats=EVERY)
+    with rasterio.open(nine) as src:
+        from_dataset = zonal_stats(features, src, stats=EVERY)
+        assert not src.closed
+    from_array = zonal_stats(features, NINE, stats=EVERY, affine=UNIT, crs="EPSG:4543")
+    pd.testing.assert_frame_equal(from_file, from_dataset)
+    pd.testing.assert_frame_equal(from_file, from_array)
+    masked = np.ma.masked_equal(NINE, 5)
+    holes = zonal_stats(features, masked, stats=("count", "nodata"), affine=UNIT, crs=4543)
+    assert holes.loc[0].tolist()[:2] == [5, 1]
+    with pytest.raises(InputError, match="affine="):
+        zonal_stats(features, NINE, crs="EPSG:4543")
+    with pytest.raises(CRSError, match="crs="):
+        zonal_stats(features, NINE, affine=UNIT)
+
+
+def test_scale_and_offset_apply_unless_raw(tmp_path):
+    path = tmp_path / "scaled.tif"
+    write_raster(path, NINE.astype("int16"), nodata=5)
+    with rasterio.open(path, "r+") as dst:
+        dst.scales, dst.offsets = (0.5,), (10,)
+    stats = ("mean", "min", "max", "median", "majority")
+    scaled = zonal_stats(frame(box(0, 0, 3, 3)), path, stats=stats).loc[0]
+    # stored 1 … 9 without the nodata 5: mean 5, min 1, max 9, median 5, majority 1
+    assert scaled[list(stats)].tolist() == pytest.approx([12.5, 10.5, 14.5, 12.5, 10.5])
+    stored = zonal_stats(frame(box(0, 0, 3, 3)), path, stats=stats, raw=True).loc[0]
+    assert stored[list(stats)].tolist() == pytest.approx([5, 1, 9, 5, 1])
+    classes = zonal_stats(frame(box(0, 2, 2, 3)), path, categorical=True)
+    assert list(classes.columns[:2]) == [10.5, 11.0]
+
+
+CLASSES = np.array([[1, 1, 1], [2, 2, 2], [3, 3, 3]], dtype="uint8")
+
+
+def test_categorical_counts_and_fractions(tmp_path):
+    path = write_raster(tmp_path / "classes.tif", CLASSES)
+    squares = frame(box(0.5, 0.5, 1, 1), box(0.5, 0.5, 2.5, 2.5), None, index=["a", "b", "c"])
+    fractions = zonal_stats(squares, path, categorical=True, pixel_rule="coverage")
+    assert list(fractions.columns) == ["frac_1", "frac_2", "frac_3"]
+    assert fractions.loc["a"].tolist() == [0, 0, 1]  # exactextract's test_frac
+    assert fractions.loc["b"].tolist() == pytest.approx([0.25, 0.5, 0.25])
+    assert fractions.loc["c"].tolist() == [0, 0, 0]
+    counts = zonal_stats(squares, path, categorical=True, stats=("count",))
+    # a holds no centre: the pixel under it (class 3); b: the two right cells of each row
+    assert counts[["count", 1, 2, 3]].to_numpy().tolist() == [[1, 0, 0, 1], [6, 2, 2, 2], [0] * 4]
+    legend = {1: "built", 2: "cropland"}
+    named = zonal_stats(squares, path, categorical=True, category_map=legend)
+    assert list(named.columns) == ["built", "cropland", 3, "representative_pixel"]
+    named = zonal_stats(squares, path, categorical=True, category_map=legend, pixel_rule="coverage")
+    assert list(named.columns) == ["frac_built", "frac_cropland", "frac_3"]
+    merged = zonal_stats(squares, path, categorical=True, category_map={1: "farm", 2: "farm"})
+    assert merged[["farm", 3]].to_numpy().tolist() == [[0, 1], [4, 2], [0, 0]]
+
+
+def test_weights_give_weighted_mean_and_sum(nine, tmp_path):
+    bottom_row = np.array([[0, 0, 0], [0, 0, 0], [1, 1, 1]], dtype="float32")
+    weights = write_raster(tmp_path / "w.tif", bottom_row)
+    square = frame(SQUARE)
+    covered = zonal_stats(square, nine, weights=weights, pixel_rule="coverage")
+    # exactextract's test: (0.25·7 + 0.5·8 + 0.25·9) / (0.25 + 0.5 + 0.25)
+    assert covered.loc[0, ["weighted_mean", "weighted_sum"]].tolist() == pytest.approx([8, 8])
+    centre = zonal_stats(square, nine, weights=weights, stats=("weighted_mean",))
+    assert centre.loc[0, "weighted_mean"] == pytest.approx(8.5)  # cells 8 and 9
+    coarse = write_raster(tmp_path / "coarse.tif", bottom_row, Affine(2, 0, 0, 0, -2, 6))
+    with pytest.raises(InputError, match=r"weights .*coarse.tif.* is not on the grid of raster"):
+        zonal_stats(square, nine, weights=coarse)
+    with pytest.raises(InputError, match="weights="):
+        zonal_stats(square, nine, stats=("weighted_mean",))
+
+
+def test_geometry_collections_keep_their_polygons(nine):
+    mixed = shapely.GeometryCollection([SQUARE, shapely.LineString([(0, 0), (3, 3)])])
+    features = frame(SQUARE, mixed)
+    for rule in ("centre", "coverage"):
+        with pytest.warns(GeometryRepairedWarning, match="1 geometry collection"):
+            result = zonal_stats(features, nine, stats=EVERY, pixel_rule=rule)
+        assert result.loc[0, list(EVERY)].tolist() == result.loc[1, list(EVERY)].tolist()
+        assert result.attrs["landkit_provenance"]["geometries_repaired"] == "1"
+
+
+def test_add_stats_get_each_feature_s_pixels(nine):
+    features = frame(SQUARE, box(10, 10, 11, 11))
+    centre = zonal_stats(features, nine, stats=(), add_stats={"top": np.max, "n": len})
+    assert centre.loc[0, ["top", "n"]].tolist() == [9, 6]
+    assert centre.loc[1, ["top", "n"]].tolist() == [None, None]  # no pixel: not called
+    mean = {"mean_by_hand": lambda values, cover: np.average(values, weights=cover)}
+    covered = zonal_stats(features.iloc[:1], nine, add_stats=mean, pixel_rule="coverage")
+    assert covered.loc[0, "mean_by_hand"] == pytest.approx(5)
+
+
+def test_distribution_statistics_do_not_depend_on_windows(tiled, monkeypatch):
+    features = frame(box(3, 3, 50, 37), box(10.5, 0, 11.5, 40), box(20, 20, 21, 21), box(0, 0, 2, 2))
+    stats = (*EVERY, "percentile_90")
+    for rule in ("centre", "coverage"):
+        whole = zonal_stats(features, tiled, stats=stats, pixel_rule=rule, categorical=True)
+        with monkeypatch.context() as patch:
+            patch.setattr(lksource, "WINDOW_PIXELS", 16 * 16)
+            patch.setattr(lkstats, "_FLUSH_ROWS", 10)  # compute finished features often
+            pieces = zonal_stats(features, tiled, stats=stats, pixel_rule=rule, categorical=True)
+        pd.testing.assert_frame_equal(whole, pieces, check_exact=False, rtol=1e-9)
+
+
+@settings(max_examples=20, deadline=None)
+@given(
+    shapes=polygon_sets(),
+    labels=st.sampled_from(["range", "int", "str"]),
+    seed=st.integers(0, 2**16),
+)
+def test_results_keep_the_input_index_and_order(shapes, labels, seed, tiled):
+    n = len(shapes)
+    index = {
+        "range": pd.RangeIndex(n),
+        "int": pd.Index(np.random.default_rng(seed).permutation(n) * 7 - 3),
+        "str": pd.Index([f"p{(k * 31 + seed) % 97}-{k}" for k in range(n)]),
+    }[labels]
+    features = frame(*shapes, index=index)
+    stats = ("count", "mean", "median", "majority", "unique")
+    result = zonal_stats(features, tiled, stats=stats, categorical=True)
+    assert result.index.equals(features.index)
+    order = np.random.default_rng(seed).permutation(n)
+    shuffled = zonal_stats(features.iloc[order], tiled, stats=stats, categorical=True)
+    pd.testing.assert_frame_equal(shuffled.loc[result.index, result.columns], result)
+
+
+def test_partitions_fill_classes_they_did_not_meet_with_zero():
+    # Dask partitions each see their own classes; gathered, the others are 0
+    gathered = pd.DataFrame({"count": [2, 3], 1: [2, np.nan], 4: [np.nan, 3]})
+    filled = lkzonal._absent_classes_zero(gathered, ["count", "representative_pixel"])
+    assert filled.to_numpy().tolist() == [[2, 2, 0], [3, 0, 3]]
+    assert filled[1].dtype == np.int64 and gathered[1].isna().any()
