@@ -30,6 +30,7 @@ from __future__ import annotations
 import datetime as dt
 import math
 import unicodedata
+import zipfile
 from collections.abc import Iterable, Mapping
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -342,7 +343,10 @@ def is_landkit_workbook(path) -> bool:
     """
     from openpyxl import load_workbook
 
-    book = load_workbook(path, read_only=True)
+    try:
+        book = load_workbook(path, read_only=True)
+    except (zipfile.BadZipFile, KeyError, OSError, ValueError):
+        return False  # not a workbook at all: the reader that follows says so
     try:
         return book.properties.creator == CREATOR
     finally:

@@ -253,3 +253,13 @@ def test_a_landkit_workbook_is_not_read_back_as_data(results, tmp_path, capsys):
     code = main(["report", "--metrics", str(shown), "--out", str(tmp_path / "r.xlsx")])
     assert code == 2 and not (tmp_path / "r.xlsx").exists()
     assert ".gpkg" in capsys.readouterr().err
+
+
+def test_a_broken_workbook_given_as_a_result_exits_2(tmp_path, capsys):
+    from landkit.cli import main
+
+    broken = tmp_path / "bad.xlsx"
+    broken.write_bytes(b"PK\x03\x04 not really a zip")
+    code = main(["report", "--three-lines", str(broken), "--out", str(tmp_path / "r.xlsx")])
+    assert code == 2 and not (tmp_path / "r.xlsx").exists()
+    assert str(broken) in capsys.readouterr().err
