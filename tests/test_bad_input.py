@@ -192,6 +192,7 @@ def test_every_public_function_that_takes_a_layer_is_covered():
     assert public == set(CASES)
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("n", [0, 1])
 @pytest.mark.parametrize("name", sorted(CASES))
 def test_empty_and_one_row_layers_give_empty_and_one_row_results(sample, tmp_path, name, n):
@@ -314,6 +315,7 @@ _WRITER = textwrap.dedent(
 )
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("signum", [signal.SIGTERM, signal.SIGINT])
 def test_an_interrupted_write_leaves_the_previous_output_and_no_temporary(tmp_path, signum):
     target = tmp_path / "result.gpkg"

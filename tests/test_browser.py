@@ -51,6 +51,7 @@ def _assert_clean(browser) -> None:
     assert browser.evaluate("window.__alerts") == []
 
 
+@pytest.mark.slow
 def test_sample_map_loads_offline_and_draws_every_feature(
     browser, tmp_path, sample_path, sample_parks, sample_parcels
 ):

@@ -24,6 +24,7 @@ def run(*args):
     )
 
 
+@pytest.mark.slow
 def test_help_and_version():
     out = run("--help")
     assert out.returncode == 0 and "validate" in out.stdout and "demo" in out.stdout
@@ -47,6 +48,7 @@ def test_a_geometry_repair_reads_as_one_chinese_line(tmp_path, capsys):
     assert "invalid geometr" not in out.out + out.err
 
 
+@pytest.mark.slow
 def test_validate_names_every_problem_and_exits_2(tmp_path):
     broken = gpd.GeoDataFrame(
         {
@@ -73,6 +75,7 @@ def test_validate_names_every_problem_and_exits_2(tmp_path):
     assert out.stdout == ""
 
 
+@pytest.mark.slow
 def test_bad_usage_and_missing_files_exit_2(tmp_path):
     assert run("validate", str(tmp_path / "none.gpkg"), "--kind", "parcels").returncode == 2
     assert run("validate").returncode == 2
@@ -325,6 +328,7 @@ def command_lines(draw, files: list[str], outs: dict[str, list[str]]):
     return argv
 
 
+@pytest.mark.slow
 def test_the_cli_never_exits_with_anything_but_0_1_2_on_bad_input(scratch):
     files = [path for name, path in scratch.items() if name != "folder"] + [SAMPLE, str(RASTER)]
     folder = Path(scratch["folder"])
@@ -393,6 +397,7 @@ EMPTY_RUNS = {
 }  # fmt: skip
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("n", [0, 1])
 @pytest.mark.parametrize("command", sorted(EMPTY_RUNS))
 def test_empty_and_one_row_layers_through_every_command(cut, monkeypatch, command, n):
@@ -425,6 +430,7 @@ sys.exit(main(sys.argv[1:]))
 """
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("signum", ["SIGTERM", "SIGINT"])
 def test_an_interrupted_command_leaves_the_previous_outputs_and_no_temporaries(tmp_path, signum):
     import os
@@ -490,6 +496,7 @@ WORKBOOK_RUNS = {
 }  # fmt: skip
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("command", list(WORKBOOK_RUNS))  # in order: report reads idle's result
 def test_workbook_text_that_looks_like_a_formula_stays_text(hostile, monkeypatch, command):
     import openpyxl

@@ -342,6 +342,7 @@ def _overlay_areas(parcels, line, how):
     return areas.reindex(parcels["parcel_id"], fill_value=0.0).to_numpy()
 
 
+@pytest.mark.slow
 def test_agrees_with_geopandas_overlay_on_generated_lines_with_many_vertices():
     parcels, lines = _generated()
     result = check(parcels, lines, id_col="parcel_id")

@@ -21,6 +21,8 @@ import landkit as lk
 from landkit.distributed import _bounds, _zone_plan, run_partitioned
 from landkit.errors import GeometryRepairedWarning, InputError
 
+pytestmark = pytest.mark.slow  # runs in the full suite (the README test command)
+
 try:
     import dask_geopandas
     import distributed

@@ -13,6 +13,8 @@ from rasterio.enums import ColorInterp
 import landkit as lk
 from landkit.dossier import BLANK, DOSSIER_STATUSES, case_dossier, write_dossiers
 
+pytestmark = pytest.mark.slow  # runs in the full suite (the README test command)
+
 AS_OF = "2026-11-01"
 NOTICE_PARTS = (
     "一、国有建设用地使用权人",

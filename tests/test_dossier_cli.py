@@ -16,6 +16,8 @@ from landkit.cli import main
 from landkit.dossier import BLANK, DOSSIER_STATUSES
 from landkit.schema import prepare_layer
 
+pytestmark = pytest.mark.slow  # runs in the full suite (the README test command)
+
 SAMPLE = lk.sample_data_path()
 AS_OF = "2026-11-01"
 IMAGERY = {

@@ -329,6 +329,7 @@ def test_a_month_only_start_date_counts_from_the_months_last_day():
     assert pd.isna(exact["date_assumed"])
 
 
+@pytest.mark.slow
 @settings(max_examples=100, deadline=None)
 @given(month=st.dates(dt.date(2016, 1, 1), dt.date(2030, 12, 1)), offset=st.integers(0, 900))
 def test_a_month_only_start_is_never_idle_before_the_latest_possible_day(month, offset):
@@ -603,6 +604,7 @@ def test_several_dates_give_a_column_each_and_the_latest_decides(builtup):
     assert result.attrs["landkit_provenance"]["builtup_evidence_date"] == "2026-06-30"
 
 
+@pytest.mark.slow
 def test_a_start_status_from_the_raster_alone_is_never_idle(builtup):
     layer = parcels(*[{"agreed_start_date": "2023-01-01", "land_price_wan_yuan": 100.0}] * 4)
     for as_of in pd.date_range("2023-01-01", "2027-01-01", freq="QS"):

@@ -311,6 +311,7 @@ def test_metrics_demo_step(tmp_path):
     assert len(ctx.results["park_indicators"]) == len(ctx.layer("parks"))
 
 
+@pytest.mark.slow
 @settings(max_examples=10, deadline=None)
 @given(st.permutations(range(5)), st.floats(-2000, 2000), st.floats(-2000, 2000))
 def test_shuffled_or_translated_parcels_give_the_same_park_figures(order, dx, dy):

@@ -64,6 +64,7 @@ def _coded_values(frame: pd.DataFrame):
                 yield column, value
 
 
+@pytest.mark.slow
 def test_every_coded_value_of_every_result_has_a_chinese_name(results):
     unnamed = set()
     seen = 0

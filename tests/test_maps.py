@@ -387,6 +387,7 @@ def _pixels(fig) -> np.ndarray:
     return np.asarray(fig.canvas.buffer_rgba())[..., :3]
 
 
+@pytest.mark.slow
 def test_static_map_png(layers, tmp_path):
     parcels, park, lines = layers
     path = tmp_path / "park.png"
@@ -425,6 +426,7 @@ def test_static_map_png(layers, tmp_path):
     assert labels and labels <= set(parcels["parcel_id"])  # parcel ids where they fit
 
 
+@pytest.mark.slow
 def test_violations_and_the_red_line_have_distinct_symbols(layers):
     parcels, park, lines = layers
     fig = static_map(park, parcels=parcels, lines=lines)
@@ -492,6 +494,7 @@ def test_chinese_title_renders_as_glyphs_not_boxes(layers):
     assert all(font.get_char_index(ord(char)) for char in title if not char.isspace())
 
 
+@pytest.mark.slow
 def test_no_cjk_font_warns_once_not_per_glyph(layers, monkeypatch, tmp_path):
     parcels, park, lines = layers
     monkeypatch.setattr(static, "cjk_font", lambda: None)
@@ -502,6 +505,7 @@ def test_no_cjk_font_warns_once_not_per_glyph(layers, monkeypatch, tmp_path):
     assert caught[0].category is OutputWarning
 
 
+@pytest.mark.slow
 def test_static_map_draws_gcj02_layers_in_place(layers):
     parcels, park, _ = layers
     plain = static_map(park, parcels=parcels).axes[0]
@@ -521,6 +525,7 @@ def test_static_map_of_one_park(layers):
         static_map(both, park_id="K9")
 
 
+@pytest.mark.slow
 def test_static_map_labels_an_invalid_parcel_drawn_as_given(layers):
     parcels, park, _ = layers
     x0, y0, x1, y1 = parcels.geometry.iloc[0].bounds
@@ -536,6 +541,7 @@ def test_static_map_labels_an_invalid_parcel_drawn_as_given(layers):
 # ------------------------------------------------------------------ the command line
 
 
+@pytest.mark.slow
 def test_cli_map_writes_html_and_png(layers, tmp_path, capsys):
     from landkit.cli import main
 

@@ -21,6 +21,7 @@ PRESENTATION = ("maps", "report", "boundary", "dossier", "pipeline", "cli", "dem
 MAX_LINES = 800
 
 
+@pytest.mark.slow
 def test_import_loads_no_heavy_dependency_and_every_public_name_resolves():
     code = (
         "import sys, landkit\n"
@@ -192,6 +193,7 @@ def test_the_import_graph_has_no_cycle():
     assert _cycles(_graph()) == []
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("module", ANALYSIS)
 def test_analysis_modules_import_no_presentation_module(module):
     graph = _graph()

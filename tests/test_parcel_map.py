@@ -107,6 +107,7 @@ def test_close_points_do_not_overprint(tmp_path):
     assert "见界址点坐标表" in footer  # the short sides' lengths are left to the table
 
 
+@pytest.mark.slow
 def test_many_points_leave_the_table_to_an_attachment():
     ring = shapely.Point(X0, Y0).buffer(100, quad_segs=30)  # 120 points
     fig = parcel_map(gpd.GeoDataFrame({"parcel_id": ["R1"]}, geometry=[ring], crs=4543))

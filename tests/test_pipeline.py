@@ -74,6 +74,7 @@ def printed(capsys, *argv):
 # ------------------------------------------------------------------ the demo
 
 
+@pytest.mark.slow
 def test_the_demo_summary_is_the_steps_digests(demo):
     assert demo.summary == DEMO_SUMMARY
     text = (demo.out / "summary.txt").read_text(encoding="utf-8")
@@ -83,6 +84,7 @@ def test_the_demo_summary_is_the_steps_digests(demo):
 # ------------------------------------------------------------------ validate
 
 
+@pytest.mark.slow
 def test_validate_one_layer_and_all(demo, capsys, parcels):
     step = pipeline.validate(layer("parcels"), "parcels", layer="parcels", source="x.gpkg")
     assert step.summary[0] == "校验通过：x.gpkg（parcels），99 条记录"
@@ -104,6 +106,7 @@ def test_validate_one_layer_and_all(demo, capsys, parcels):
 # --------------------------------------------------------------- three lines
 
 
+@pytest.mark.slow
 def test_three_lines_step_cli_and_demo(demo, capsys, tmp_path, parcels, parks):
     step = pipeline.three_lines(parcels, SAMPLE, parks=parks)
     assert list(step.tables) == [
@@ -142,6 +145,7 @@ def test_three_lines_without_a_line_says_so(parcels):
 # ---------------------------------------------------------------------- idle
 
 
+@pytest.mark.slow
 def test_idle_step_cli_and_demo(demo, capsys, tmp_path, parcels):
     step = pipeline.idle(parcels, as_of=AS_OF, builtup=RASTERS)
     assert list(step.tables) == ["idle"] and len(step.tables["idle"]) == 99
@@ -189,6 +193,7 @@ def test_idle_step_compares_with_a_previous_run(tmp_path, parcels):
 # ------------------------------------------------------------------- metrics
 
 
+@pytest.mark.slow
 def test_metrics_step_cli_and_demo(demo, capsys, tmp_path, parcels, parks):
     buildings = layer("buildings", "buildings")
     step = pipeline.metrics(parcels, buildings, parks=parks, idle=demo.results["idle"])
@@ -211,6 +216,7 @@ def test_metrics_step_cli_and_demo(demo, capsys, tmp_path, parcels, parks):
 # ---------------------------------------------------------------- assessment
 
 
+@pytest.mark.slow
 def test_assessment_step_cli_and_demo(demo, capsys, tmp_path, parks, parcels):
     history = lk.read_table(SAMPLE, "park_history", kind="park_history")
     enterprises = lk.read_table(SAMPLE, "enterprises", kind="enterprises")
@@ -248,6 +254,7 @@ def test_assessment_pass_mark_is_shown_as_given():
 # ---------------------------------------------------------- boundary documents
 
 
+@pytest.mark.slow
 def test_boundary_step_cli_and_demo(demo, capsys, tmp_path, parks):
     neighbours = [layer("roads", "roads"), layer("rivers", "rivers"), parks]
     step = pipeline.boundary_documents(
@@ -282,6 +289,7 @@ def test_boundary_step_needs_exactly_one_feature(parks):
 # ----------------------------------------------------------------------- map
 
 
+@pytest.mark.slow
 def test_map_step_cli_and_demo(demo, capsys, tmp_path, parks):
     results = [demo.results["idle"], demo.results["parcel_metrics"]]
     lines_ = demo.lines()
@@ -309,6 +317,7 @@ def test_print_map_needs_parks(parcels):
 # -------------------------------------------------------------------- report
 
 
+@pytest.mark.slow
 def test_report_step_cli_and_demo(demo, capsys, tmp_path):
     step = pipeline.report(
         parks=demo.results["three_lines_parks"],
@@ -337,6 +346,7 @@ def test_report_step_cli_and_demo(demo, capsys, tmp_path):
 # ------------------------------------------------------------------ dossiers
 
 
+@pytest.mark.slow
 def test_dossier_step_cli_and_demo(demo, capsys, tmp_path):
     from landkit.dossier import DOSSIER_STATUSES
 

@@ -221,6 +221,7 @@ def same_crs(name):
     return gpd.read_file(DATA / name).set_crs(polygons().crs, allow_override=True)
 
 
+@pytest.mark.slow
 def test_rasterstats_main_and_nodata_argument():
     result = zonal_stats(polygons(), DATA / "slope.tif", stats=("count", "mean"))
     assert result["count"].tolist() == [75, 50]
@@ -248,6 +249,7 @@ def test_rasterstats_recomputed_full_statistics():
         )
 
 
+@pytest.mark.slow
 def test_rasterstats_points_lines_and_multi_parts():
     points = zonal_stats(gpd.read_file(DATA / "points.shp"), DATA / "slope.tif")
     assert int(points["count"].sum()) == 3
@@ -260,6 +262,7 @@ def test_rasterstats_points_lines_and_multi_parts():
     assert zonal_stats(same_crs("multipoints.shp"), DATA / "slope.tif")["count"].tolist() == [3]
 
 
+@pytest.mark.slow
 def test_rasterstats_nodata_cases():
     classes = zonal_stats(
         polygons(), DATA / "slope_classes.tif", stats=("count", "nodata"), nodata=1.0
@@ -276,6 +279,7 @@ def test_rasterstats_nodata_cases():
     assert (some["min"] >= 0).all()
 
 
+@pytest.mark.slow
 def test_rasterstats_partial_and_no_overlap():
     partial = zonal_stats(gpd.read_file(DATA / "polygons_partial_overlap.shp"), DATA / "slope.tif")
     assert partial["count"].tolist() == [99, 99, 28, 135, 49, 68, 52, 115, 48]
@@ -318,6 +322,7 @@ def mask_stats(features, path, all_touched=False):
     return pd.DataFrame(rows, columns=["count", "mean"], index=features.index)
 
 
+@pytest.mark.slow
 def test_agrees_with_rasterio_mask_on_partial_overlaps():
     features = gpd.read_file(DATA / "polygons_partial_overlap.shp")
     for touched in (False, True):
@@ -355,6 +360,7 @@ def tiled(tmp_path_factory):
     return write_raster(path, values, Affine(1, 0, 0, 0, -1, 40), nodata=-9, **options)
 
 
+@pytest.mark.slow
 @settings(max_examples=25, deadline=None)
 @given(shapes=polygon_sets())
 def test_windowed_reading_agrees_with_rasterio_mask(shapes, tiled):
@@ -427,6 +433,7 @@ def polygons_with_holes(draw):
     return shapely.union_all(parts)
 
 
+@pytest.mark.slow
 @settings(max_examples=60, deadline=None)
 @given(geom=polygons_with_holes(), south_up=st.booleans())
 def test_coverage_fractions_equal_geos_intersections(geom, south_up):
@@ -621,6 +628,7 @@ def test_distribution_statistics_do_not_depend_on_windows(tiled, monkeypatch):
         pd.testing.assert_frame_equal(whole, pieces, check_exact=False, rtol=1e-9)
 
 
+@pytest.mark.slow
 @settings(max_examples=20, deadline=None)
 @given(
     shapes=polygon_sets(),

@@ -105,6 +105,7 @@ def test_bureau_parcels_are_recognised_and_validate_strictly(bureau_shapefile, s
         )
 
 
+@pytest.mark.slow
 def test_findings_from_bureau_parcels_equal_the_samples(bureau_shapefile, sample_parcels):
     raster = SAMPLE.parent / "builtup_2025.tif"
     read = lk.read_layer(bureau_shapefile, kind="parcels")
@@ -379,6 +380,7 @@ def test_cli_validate_names_a_likely_miss_and_strict_fails(renamed_shapefile, ca
     assert code == 0 and "未识别的列" not in out
 
 
+@pytest.mark.slow
 def test_cli_check_reads_the_lines_as_delivered(bureau_shapefile, sample_lines, capsys, tmp_path):
     folder = tmp_path / "三区三线"
     names = dict(zip(LINES, ("生态保护红线", "永久基本农田", "城镇开发边界"), strict=True))

@@ -137,6 +137,7 @@ def test_cells_are_typed(results, tmp_path):
     assert made.endswith("（北京时间）")
 
 
+@pytest.mark.slow
 def test_codes_are_shown_by_their_chinese_names(tmp_path):
     sample = lk.sample_data_path()
     parcels = lk.read_layer(sample, "parcels")

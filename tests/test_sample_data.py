@@ -270,6 +270,7 @@ def test_started_then_halted_cases(parcels):
     assert parcels.loc[others, "halted_since"].isna().all()
 
 
+@pytest.mark.slow
 def test_raster_agrees_with_records_except_the_conflict(parcels, builtup):
     threshold = standards.rule("idle", "not_started_max_builtup")
     unknown = parcels["start_status"].isna()

@@ -100,6 +100,7 @@ def test_bad_targets(tmp_path):
     assert list(tmp_path.iterdir()) == []
 
 
+@pytest.mark.slow
 def test_every_demo_workbook_is_fit_to_forward(tmp_path):
     from landkit.demo import run_demo
 
@@ -125,6 +126,7 @@ def test_every_demo_workbook_is_fit_to_forward(tmp_path):
     assert {c.value for c in years} == {2025} and {c.number_format for c in years} == {"0"}
 
 
+@pytest.mark.slow
 def test_command_workbooks_are_fit_to_forward(sample_path, tmp_path, capsys):
     sample = str(sample_path)
     idle = tmp_path / "idle"

@@ -21,6 +21,8 @@ from exactextract import exact_extract
 
 import landkit as lk
 
+pytestmark = pytest.mark.slow  # runs in the full suite (the README test command)
+
 DATA = Path(__file__).parent / "data" / "rasterstats"
 SAMPLE = lk.sample_data_path()
 SHARED_RS = (
