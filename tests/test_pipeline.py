@@ -390,3 +390,13 @@ def test_steps_leave_their_inputs_untouched(parcels, parks):
     pipeline.three_lines(parcels, SAMPLE, parks=parks)
     pipeline.idle(parcels, as_of=AS_OF)
     pd.testing.assert_frame_equal(parcels, before)
+
+
+def test_validate_lists_unused_columns_apart_from_likely_misses(parcels):
+    layer = parcels.rename(columns={"agreed_start_date": "约定动工日期1"}).assign(备注="x")
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", lk.errors.LandkitWarning)
+        step = pipeline.validate(layer, "parcels", layer="parcels")
+    assert "未识别的列：约定动工日期1，可能是 约定动工日期；如是，用 --column 约定动工日期1=agreed_start_date 指定" in step.summary
+    assert "未使用的列：备注" in step.summary
+    assert not any("nan" in line for line in step.summary)

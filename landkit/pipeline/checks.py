@@ -67,13 +67,13 @@ def validate(
 
 def _column_lines(unrecognised: list[dict]) -> list[str]:
     """Lines naming the columns validation did not recognise, with what they most likely mean."""
+    likely = [item for item in unrecognised if isinstance(item["likely_column"], str)]
     lines = [
         f"未识别的列：{item['column']}，可能是 {item['likely_label']}；如是，用 "
         f"--column {item['column']}={item['likely_column']} 指定"
-        for item in unrecognised
-        if item["likely_column"]
+        for item in likely
     ]
-    unused = [item["column"] for item in unrecognised if not item["likely_column"]]
+    unused = [item["column"] for item in unrecognised if item not in likely]
     if unused:
         lines.append(f"未使用的列：{'、'.join(unused)}")
     return lines
