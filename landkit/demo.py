@@ -285,7 +285,7 @@ def console_lines(ctx: DemoContext) -> list[str]:
     for title, paths in ctx.outputs.items():
         if paths:
             lines.append(f"  {title}：{'、'.join(path.relative_to(ctx.out).as_posix() for path in paths)}")
-    lines.append(f"结果摘要（样例数据，认定日期 {ctx.as_of}）：")
+    lines.append(f"结果摘要（样例数据，核查日期 {ctx.as_of}）：")
     for line in ctx.summary:
         head, _, rest = line.partition("：")
         parts = rest.split("；") if rest else []

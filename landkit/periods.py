@@ -92,14 +92,13 @@ def describe_rest_days(rest: tuple[pd.Timestamp, ...] | None) -> str:
     Examples
     --------
     >>> describe_rest_days(None)
-    'not applied: no holiday calendar given (民法典第二百零三条)'
+    '未适用民法典第二百零三条：未提供法定节假日历'
     """
     if rest is None:
-        return "not applied: no holiday calendar given (民法典第二百零三条)"
+        return "未适用民法典第二百零三条：未提供法定节假日历"
     if not rest:
-        return "applied: an empty holiday calendar (民法典第二百零三条)"
-    span = f"{rest[0]:%Y-%m-%d} to {rest[-1]:%Y-%m-%d}"
-    return f"applied: {len(rest)} rest days, {span} (民法典第二百零三条)"
+        return "已适用民法典第二百零三条：节假日历为空"
+    return f"已适用民法典第二百零三条：休息日 {len(rest)} 天（{rest[0]:%Y-%m-%d} 至 {rest[-1]:%Y-%m-%d}）"
 
 
 def period_end(

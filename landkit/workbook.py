@@ -285,6 +285,12 @@ def _provenance_value(key: str, value: object) -> str:
     return value_label(key, text)
 
 
+def _as_of_text(as_of: object) -> str:
+    """An as-of date as it reads on paper: ``2026-11-01`` (a time only where one is given)."""
+    stamp = pd.Timestamp(as_of)
+    return stamp.date().isoformat() if stamp == stamp.normalize() else str(stamp)
+
+
 def _china(when: dt.datetime) -> str:
     if when.tzinfo is None:
         when = when.replace(tzinfo=dt.UTC)
@@ -300,7 +306,7 @@ def _source_table(
 ) -> pd.DataFrame:
     rows = [("本工作簿", "标题", title)]
     if as_of is not None:
-        rows.append(("本工作簿", "数据截至", str(as_of)))
+        rows.append(("本工作簿", "数据截至", _as_of_text(as_of)))
     rows.append(("本工作簿", "制表时间", _china(now)))
     for key, value in (notes or {}).items():
         rows.append(("本工作簿", label(str(key)), str(value)))
@@ -414,7 +420,7 @@ def write_workbook(
     now = dt.datetime.now(dt.UTC)
     tables = {name: _plain(frame) for name, frame in sheets.items()}
     lookups = _name_lookups([*tables.values(), *(_plain(f) for f in names)])
-    dated = f"数据截至 {as_of}；" if as_of is not None else ""
+    dated = f"数据截至 {_as_of_text(as_of)}；" if as_of is not None else ""
     note = f"{dated}制表时间 {_china(now)}；面积、金额等单位见表头"
     book = Workbook()
     book.remove(book.active)

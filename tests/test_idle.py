@@ -369,9 +369,9 @@ def test_holidays_move_a_period_ending_on_a_rest_day(kind, tmp_path):
     plain = one(row, as_of="2026-10-02")
     assert plain["idle_status"] == "idle" and "未提供法定节假日历" in plain["holiday_note"]
     layer = parcels(row)
-    assert "not applied" in detect_idle(layer, as_of=AS_OF).attrs["landkit_provenance"]["holidays"]
+    assert "未适用民法典第二百零三条" in detect_idle(layer, as_of=AS_OF).attrs["landkit_provenance"]["holidays"]
     applied = detect_idle(layer, as_of=AS_OF, holidays=calendar)
-    assert applied.attrs["landkit_provenance"]["holidays"].startswith("applied: 7 rest days")
+    assert applied.attrs["landkit_provenance"]["holidays"].startswith("已适用民法典第二百零三条：休息日 7 天")
 
 
 def test_a_bad_holiday_calendar_is_an_error(tmp_path):
